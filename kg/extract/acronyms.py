@@ -1,0 +1,153 @@
+"""Find acronym definitions: ``Proximal Policy Optimization (PPO)`` and ``PPO (Proximal ...)``.
+
+The matching follows Schwartz & Hearst (2003), "A simple algorithm for
+identifying abbreviation definitions in biomedical text": every letter of the
+short form must appear, in order, in the long form, and its first letter must
+start a word of the long form.
+"""
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Acronym", "find_acronyms", "match_long_form"]
+
+# A short form: 2-12 characters, starts with a letter or digit, at least one capital,
+# no spaces (``PPO``, ``DiT``, ``AaW``, ``COMiT``, ``3DGS``, ``GPT-4``).
+_SHORT = r"[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}"
+_PAREN = re.compile(r"\(([^()]{1,200})\)")
+_WORD = re.compile(r"[^\s()]+")
+_STOP_SHORT = frozenset({"e.g.", "i.e.", "cf.", "etc.", "resp.", "see", "ours", "ii", "iii", "iv"})
+
+
+@dataclass(frozen=True, slots=True)
+class Acronym:
+    """A short form defined by a long form in the same sentence (character offsets)."""
+
+    short: str
+    long: str
+    short_start: int
+    short_end: int
+    long_start: int
+    long_end: int
+
+
+def find_acronyms(text: str) -> list[Acronym]:
+    """Return the acronym definitions in ``text``, in both directions.
+
+    >>> [(a.short, a.long) for a in find_acronyms(
+    ...     "We train with Proximal Policy Optimisation (PPO) and DREAM (Deep Research "
+    ...     "Evaluation with Agentic Metrics) on a diffusion transformer (DiT).")]
+    [('PPO', 'Proximal Policy Optimisation'), ('DREAM', 'Deep Research Evaluation with Agentic Metrics'), ('DiT', 'diffusion transformer')]
+    >>> find_acronyms("small models (e.g., 4B parameters) and Qwen3(8B, 14B)")
+    []
+    """
+    found: list[Acronym] = []
+    for paren in _PAREN.finditer(text):
+        inner = paren.group(1).strip()
+        inner_start = paren.start(1) + (len(paren.group(1)) - len(paren.group(1).lstrip()))
+        before = text[: paren.start()].rstrip()
+        if _is_short_form(inner):
+            # Long form (SF): the long form is in the words just before the parenthesis.
+            words = list(_WORD.finditer(before))[-(min(len(inner) + 5, len(inner) * 2)) :]
+            words = _clip_at_clause(words)
+            start = match_long_form(inner, [w.group() for w in words])
+            if start is not None:
+                long_start, long_end = words[start].start(), words[-1].end()
+                long_text = _strip_trailing(text[long_start:long_end])
+                found.append(
+                    Acronym(
+                        inner,
+                        long_text,
+                        inner_start,
+                        inner_start + len(inner),
+                        long_start,
+                        long_start + len(long_text),
+                    )
+                )
+            continue
+        # SF (Long form): the short form is the word just before the parenthesis.
+        previous = list(_WORD.finditer(before))[-1:]
+        if not previous or len(inner.split()) < 2:
+            continue
+        short = previous[0].group().rstrip(",:;")
+        if not _is_short_form(short):
+            continue
+        inner_words = inner.split()
+        if len(inner_words) > min(len(short) + 5, len(short) * 2):
+            continue
+        start = match_long_form(short, inner_words)
+        if start == 0:
+            found.append(
+                Acronym(
+                    short,
+                    inner,
+                    previous[0].start(),
+                    previous[0].start() + len(short),
+                    inner_start,
+                    inner_start + len(inner),
+                )
+            )
+    return found
+
+
+def match_long_form(short: str, words: list[str]) -> int | None:
+    """Return the index of the word where the long form for ``short`` starts, or None.
+
+    Walks the short form's letters and digits from the end, matching each one in
+    the words from the end; the first letter must start a word (or a hyphenated
+    part of one, as in ``Test-time``).
+
+    >>> match_long_form("PPO", ["trained", "with", "Proximal", "Policy", "Optimization"])
+    2
+    >>> match_long_form("TTT", ["Test-time", "training"])
+    0
+    >>> match_long_form("BEIR", ["retrieval", "tasks", "spanning", "text"]) is None
+    True
+    """
+    chars = [c.casefold() for c in short if c.isalnum()]
+    if len(chars) < 2 or not words:
+        return None
+    text = " ".join(words).casefold()
+    # Offsets in ``text`` where each word starts, to map a character back to its word.
+    starts = []
+    offset = 0
+    for word in words:
+        starts.append(offset)
+        offset += len(word) + 1
+    pos = len(text) - 1
+    for index in range(len(chars) - 1, -1, -1):
+        char = chars[index]
+        while pos >= 0:
+            at_word_start = pos == 0 or not text[pos - 1].isalnum()
+            if text[pos] == char and (index > 0 or at_word_start):
+                break
+            pos -= 1
+        if pos < 0:
+            return None
+        pos -= 1
+    first = pos + 1
+    word_index = max(i for i, s in enumerate(starts) if s <= first)
+    # The long form must not be padded with words the short form never touched.
+    if len(words) - word_index > len(chars) + 4:
+        return None
+    return word_index
+
+
+def _is_short_form(text: str) -> bool:
+    if text.casefold() in _STOP_SHORT or not re.fullmatch(_SHORT, text):
+        return False
+    if not any(c.isupper() for c in text):
+        return False
+    return sum(c.isalpha() for c in text) >= 2
+
+
+def _clip_at_clause(words: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Keep only the words after the last clause break (comma, colon, semicolon, full stop)."""
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].group()[-1] in ",;:." and i < len(words) - 1:
+            return words[i + 1 :]
+    return words
+
+
+def _strip_trailing(text: str) -> str:
+    return text.rstrip(",;:")

@@ -1,0 +1,239 @@
+"""Rules over raw text: repository URLs, versioned model names and context cues.
+
+Each function takes the text and returns ``(start, end, ...)`` tuples with
+character offsets; the spaCy components in :mod:`kg.extract.pipeline` turn them
+into candidates.
+"""
+
+import re
+from dataclasses import dataclass
+
+from kg.models import EntityType
+
+__all__ = [
+    "Cue",
+    "UrlMatch",
+    "find_cues",
+    "find_model_names",
+    "find_urls",
+    "head_type",
+    "normalise_url",
+]
+
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+"
+    r"|\b(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/[^\s<>\"'()\[\]{}]+",
+    re.I,
+)
+_CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
+
+# Size or version parts of a model name: 7B, 0.5B, 70b, 1.5T, 125M, v2, 3.1, 2.5
+_SIZE = r"\d+(?:\.\d+)?[BMTbmt]"
+_VERSION = r"v?\d+(?:\.\d+)*[a-z]?"
+_PART = r"[A-Za-z0-9][A-Za-z0-9.]*"
+# A capitalised name followed by hyphenated parts, at least one being a size: LLaMA-3-7B,
+# Nemotron-Terminal-8B, Qwen2.5-VL-7B-Instruct, Llama3-8B.
+_SIZED_MODEL = re.compile(
+    rf"(?<![\w-])([A-Z][A-Za-z0-9.]*(?:-{_PART})*?-{_SIZE}(?:-{_PART})*)(?![\w-])"
+)
+_NAME_WORDS = r"[A-Z][\w.+]*(?:-[\w.+]+)*"
+# ``the X benchmark``, ``X dataset``, ``on the X Benchmark`` with X a capitalised name.
+_CUE_NOUNS = {
+    "benchmark": EntityType.DATASET,
+    "dataset": EntityType.DATASET,
+    "corpus": EntityType.DATASET,
+    "testbed": EntityType.DATASET,
+    "leaderboard": EntityType.DATASET,
+    "suite": EntityType.DATASET,
+    "environment": EntityType.DATASET,
+    "model": EntityType.MODEL,
+    "algorithm": EntityType.METHOD,
+    "method": EntityType.METHOD,
+    "framework": EntityType.METHOD,
+    "architecture": EntityType.METHOD,
+    "optimizer": EntityType.METHOD,
+    "loss": EntityType.METHOD,
+    "task": EntityType.TASK,
+    "metric": EntityType.METRIC,
+    "score": EntityType.METRIC,
+}
+_NAME_BEFORE_NOUN = re.compile(
+    rf"(?<!\d )\b((?:{_NAME_WORDS} ){{0,3}}{_NAME_WORDS}) ({'|'.join(_CUE_NOUNS)})s?\b"
+)
+# Names that say what they are: Terminal-Bench 2.0, LongCLI-Bench, SWE-bench, AgentBench.
+_BENCH_NAME = re.compile(
+    r"(?<![\w-])((?:[A-Z][\w]* )?[A-Z][\w]*-?[Bb]ench(?:mark)?(?: \d+(?:\.\d+)?)?)(?![\w-])"
+)
+# ``GRPO-style``, ``BERT-based``, ``AlphaEvolve-inspired``.
+_STYLE = re.compile(r"(?<![\w-])([A-Z][\w.]*[A-Z0-9][\w.]*)-(style|based|like|inspired)\b")
+# Capitalised words that start sentences or titles and are not names.
+_NOT_NAMES = frozenset(
+    """A An The This That These Those Our We Its Their Each Every Both All Any Some Such
+    Existing Previous Prior Recent Standard Popular Several Many Most Other New Novel Large
+    Public Open Real Synthetic Unified Comprehensive Challenging Diverse Multiple Various
+    In On Of For With From To By As At And Or But""".split()
+)
+_HEAD_TYPES = (
+    (re.compile(r"\b(benchmark|dataset|corpus|testbed|suite|leaderboard|bench)s?\b", re.I),
+     EntityType.DATASET),
+    (re.compile(r"\b(metric|score|measure)s?\b", re.I), EntityType.METRIC),
+    (re.compile(r"\b(models?|LLMs?|VLMs?|checkpoints?|agents?)\b", re.I), EntityType.MODEL),
+    (re.compile(
+        r"\b(framework|method|approach|algorithm|pipeline|technique|mechanism|architecture|"
+        r"strategy|paradigm|optimizer|objective|loss|sampler|protocol|system|tokenizer|"
+        r"harness|setup|scheme|procedure|module|layer|operator)s?\b", re.I),
+     EntityType.METHOD),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UrlMatch:
+    """A URL in the text, its normalised form and what it points at."""
+
+    start: int
+    end: int
+    url: str
+    kind: str  # code | model | dataset | space | project
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A name found by the words around it (``the X benchmark``, ``X-style``)."""
+
+    start: int
+    end: int
+    type: EntityType | None  # None: the cue does not say (``X-style``)
+    cue: str  # the word that gave it away: benchmark, style, ...
+
+
+def normalise_url(url: str) -> tuple[str, str]:
+    """Return ``(url, kind)``: scheme added, trailing punctuation and ``.git`` dropped.
+
+    Code hosts are cut to ``owner/repo``; Hugging Face links keep their type.
+
+    >>> normalise_url("github.com/hanxiangqin/omni-col-press.")
+    ('https://github.com/hanxiangqin/omni-col-press', 'code')
+    >>> normalise_url("https://github.com/google-deepmind/superhuman/tree/main/aletheia")
+    ('https://github.com/google-deepmind/superhuman', 'code')
+    >>> normalise_url("https://huggingface.co/collections/nvidia/nemotron-terminal.")
+    ('https://huggingface.co/collections/nvidia/nemotron-terminal', 'model')
+    >>> normalise_url("https://social-ai-studio.github.io/CHAIN/")
+    ('https://social-ai-studio.github.io/CHAIN', 'project')
+    """
+    url = url.rstrip(".,;:!?'\")]}")
+    if not re.match(r"https?://", url, re.I):
+        url = "https://" + url
+    match = re.match(r"(https?)://([^/]+)(/.*)?$", url, re.I)
+    if not match:
+        return url, "project"
+    scheme, host, path = match.group(1).lower(), match.group(2).lower(), match.group(3) or ""
+    host = host.removeprefix("www.")
+    parts = [p for p in path.split("/") if p]
+    if host in _CODE_HOSTS and len(parts) >= 2:
+        repo = parts[1].removesuffix(".git")
+        return f"https://{host}/{parts[0]}/{repo}", "code"
+    if host == "huggingface.co" and parts:
+        kinds = {"datasets": "dataset", "spaces": "space", "papers": "project"}
+        return f"https://{host}/{'/'.join(parts)}".rstrip("/"), kinds.get(parts[0], "model")
+    return f"{scheme}://{host}{path}".rstrip("/"), "project"
+
+
+def find_urls(text: str) -> list[UrlMatch]:
+    """Return the URLs in ``text`` (with or without a scheme for well-known hosts)."""
+    found = []
+    for match in _URL.finditer(text):
+        raw = match.group().rstrip(".,;:!?'\")]}")
+        url, kind = normalise_url(raw)
+        found.append(UrlMatch(match.start(), match.start() + len(raw), url, kind))
+    return found
+
+
+def find_model_names(text: str, families: set[str] | frozenset[str] = frozenset()) -> list[
+    tuple[int, int]
+]:
+    """Return spans of model names with a size (``LLaMA-3-7B``) or a known family and version.
+
+    ``families`` holds lowercase family names (``llama``, ``qwen``); a family name
+    glued to a version (``Qwen3``, ``Llama3-8B``, ``GPT-4o``) counts as a model.
+
+    >>> text = "We fine-tune LLaMA-3-7B and Qwen3 against GPT-4o."
+    >>> [text[s:e] for s, e in find_model_names(text, {"qwen", "gpt", "llama"})]
+    ['LLaMA-3-7B', 'Qwen3', 'GPT-4o']
+    """
+    spans = {(m.start(1), m.end(1)) for m in _SIZED_MODEL.finditer(text)}
+    if families:
+        pattern = _family_pattern(frozenset(families))
+        spans |= {(m.start(1), m.end(1)) for m in pattern.finditer(text)}
+    # Keep the longest of overlapping spans.
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end))
+    return kept
+
+
+def find_cues(text: str) -> list[Cue]:
+    """Return names given away by the words around them.
+
+    >>> text = "It sets a new state of the art on the LoCoMo benchmark, unlike GRPO-style RL."
+    >>> [(text[c.start:c.end], c.type, c.cue) for c in find_cues(text)]
+    [('LoCoMo', <EntityType.DATASET: 'Dataset'>, 'benchmark'), ('GRPO', None, 'style')]
+    """
+    cues = []
+    for match in _NAME_BEFORE_NOUN.finditer(text):
+        start, end = _trim_non_names(text, match.start(1), match.end(1))
+        if start < end and _looks_like_name(text[start:end]):
+            noun = match.group(2).casefold()
+            cues.append(Cue(start, end, _CUE_NOUNS[noun], noun))
+    for match in _BENCH_NAME.finditer(text):
+        start, end = _trim_non_names(text, match.start(1), match.end(1))
+        if start < end:
+            cues.append(Cue(start, end, EntityType.DATASET, "bench"))
+    for match in _STYLE.finditer(text):
+        cues.append(Cue(match.start(1), match.end(1), None, match.group(2)))
+    return sorted(cues, key=lambda c: c.start)
+
+
+def head_type(text: str) -> EntityType | None:
+    """Return the entity type a descriptive phrase points at, from its head words.
+
+    >>> head_type("a reinforcement learning framework for open-weight models")
+    <EntityType.METHOD: 'Method'>
+    >>> head_type("a conversational and longitudinal benchmark")
+    <EntityType.DATASET: 'Dataset'>
+    """
+    best: tuple[int, EntityType] | None = None
+    for pattern, type_ in _HEAD_TYPES:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), type_)
+    return best[1] if best else None
+
+
+def _family_pattern(families: frozenset[str]) -> re.Pattern[str]:
+    names = "|".join(re.escape(f) for f in sorted(families, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w-])((?i:{names})[-\s]?{_VERSION}(?:-{_PART})*)(?![\w-])"
+    )
+
+
+def _trim_non_names(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading words that are capitalised but are not part of a name (``The``, ``On``)."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and words[0].group() in _NOT_NAMES:
+        words.pop(0)
+    if not words:
+        return end, end
+    return start + words[0].start(), end
+
+
+def _looks_like_name(text: str) -> bool:
+    """Tell a name (``LoCoMo``, ``GSM8K``, ``Long-Horizon Household``) from a capitalised word.
+
+    A single word needs an inner capital or a digit: ``Retrieval algorithm`` and
+    ``Language model`` are not names.
+    """
+    if any(c.isdigit() for c in text) or re.search(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]", text):
+        return True
+    return len(re.split(r"[\s-]", text)) > 1 and text.split()[0] not in _NOT_NAMES

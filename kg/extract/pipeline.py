@@ -1,0 +1,375 @@
+"""The spaCy pipeline: a blank English model plus kg's own rule and catalog components.
+
+No model download is needed: ``load_nlp()`` builds the pipeline from
+``spacy.blank("en")``, the sentencizer and the components registered here.
+Each component adds :class:`Candidate` spans to ``doc._.kg_candidates``;
+``kg_resolve`` picks the final, non-overlapping ones into ``doc._.kg_mentions``.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.catalog import Catalog, load_catalog, name_key
+from kg.extract.acronyms import find_acronyms
+from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
+from kg.extract.proposals import find_appositions, find_proposals, title_name
+from kg.models import EntityType, Mention, Paper, Repository
+
+__all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
+
+# Bump when a change alters what is extracted, so cached results are redone.
+EXTRACTOR_VERSION = "1"
+# Between the title and the abstract in the text a paper's doc is built from.
+_SEPARATOR = "\n\n"
+# When two candidates cover the same span, the lower rank wins.
+_RULE_RANK = {"catalog": 0, "acronym": 1, "model": 2, "cue": 3, "apposition": 4, "propose": 5}
+
+for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_title_length"):
+    Doc.set_extension(_name, default=None, force=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span some rule believes names an entity; ``type``/``canonical`` may be left open."""
+
+    start: int
+    end: int
+    rule: str
+    type: EntityType | None = None
+    canonical: str | None = None
+    aliases: tuple[str, ...] = ()
+    proposed: bool = False
+    weight: int = 1  # how strongly ``type`` is evidenced: 3 catalog, 2 context, 1 guess
+
+
+@dataclass(frozen=True, slots=True)
+class PaperExtraction:
+    """What one paper yielded: entity mentions and linked repositories."""
+
+    paper: Paper
+    mentions: list[Mention]
+    repositories: list[Repository]
+
+
+def load_nlp(*, catalog: str | None = None) -> Language:
+    """Build kg's extraction pipeline (no downloaded model needed).
+
+    ``catalog`` is the path of a catalog JSON lines file to use instead of the
+    one shipped with kg.
+    """
+    nlp = spacy.blank("en")
+    config = {"catalog": catalog}
+    nlp.add_pipe("kg_title_break")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_catalog", config=config)
+    nlp.add_pipe("kg_rules", config=config)
+    nlp.add_pipe("kg_resolve", config=config)
+    return nlp
+
+
+def extract(
+    nlp: Language, papers: Iterable[Paper], *, batch_size: int = 64
+) -> Iterator[PaperExtraction]:
+    """Yield each paper's mentions and repositories, in input order."""
+    papers = iter(papers)
+
+    def texts() -> Iterator[tuple[str, Paper]]:
+        for paper in papers:
+            yield paper.title + _SEPARATOR + paper.abstract, paper
+
+    for doc, paper in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        yield _to_extraction(doc, paper)
+
+
+@Language.component("kg_title_break")
+def title_break(doc: Doc) -> Doc:
+    """Start a sentence at the abstract, so the title never joins its first sentence."""
+    title_end = doc.text.find(_SEPARATOR)
+    doc._.kg_title_length = title_end if title_end >= 0 else 0
+    if title_end > 0:
+        for token in doc:
+            if token.idx > title_end:
+                token.is_sent_start = True
+                break
+    return doc
+
+
+@Language.factory("kg_catalog", default_config={"catalog": None})
+def make_catalog_matcher(nlp: Language, name: str, catalog: str | None) -> "CatalogMatcher":
+    return CatalogMatcher(nlp, load_catalog(catalog))
+
+
+class CatalogMatcher:
+    """Mark names from the catalog: single tokens by exact case, longer names by lowercase."""
+
+    def __init__(self, nlp: Language, catalog: Catalog):
+        self.catalog = catalog
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact_names, lower_names = set(), set()
+        for entry in catalog.entries:
+            for alias in entry.names:
+                # Short or single-token names (PPO, Adam, Amazon) match only in their own case.
+                if len(alias) <= 5 or " " not in alias:
+                    exact_names.add(alias)
+                else:
+                    lower_names.add(alias)
+        self.exact.add("name", list(nlp.tokenizer.pipe(sorted(exact_names))))
+        self.lower.add("name", list(nlp.tokenizer.pipe(sorted(lower_names))))
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = _candidates(doc)
+        for matcher in (self.exact, self.lower):
+            for span in matcher(doc, as_spans=True):
+                entry = self.catalog.lookup(span.text)
+                if entry is None or not _word_bounded(doc.text, span.start_char, span.end_char):
+                    continue
+                candidates.append(
+                    Candidate(
+                        span.start_char, span.end_char, "catalog", entry.type, entry.canonical,
+                        weight=3,
+                    )
+                )
+        return doc
+
+
+@Language.factory("kg_rules", default_config={"catalog": None})
+def make_rules(nlp: Language, name: str, catalog: str | None) -> "RuleMatcher":
+    return RuleMatcher(load_catalog(catalog))
+
+
+class RuleMatcher:
+    """Mark acronym definitions, versioned model names, context cues, proposals and URLs."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.families = frozenset(catalog.families())
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        candidates = _candidates(doc)
+        urls = find_urls(text)
+        doc._.kg_urls = urls
+        url_spans = [(u.start, u.end) for u in urls]
+        for acronym in find_acronyms(text):
+            entry = self.catalog.lookup(acronym.short) or self.catalog.lookup(acronym.long)
+            after = text[acronym.short_end + 1 : acronym.short_end + 40]
+            if entry:
+                type_, canonical, weight = entry.type, entry.canonical, 3
+            elif right_after := _type_right_after(after):
+                type_, weight = right_after, 2
+                canonical = _singular_long(acronym.short, acronym.long)
+            else:
+                type_, weight = _long_form_type(acronym.long), 1
+                canonical = _singular_long(acronym.short, acronym.long)
+            short = _singular_short(acronym.short)
+            for start, end in (
+                (acronym.short_start, acronym.short_end),
+                (acronym.long_start, acronym.long_end),
+            ):
+                candidates.append(
+                    Candidate(start, end, "acronym", type_, canonical, (short,), weight=weight)
+                )
+        for start, end in find_model_names(text, self.families):
+            if not _inside(start, end, url_spans):
+                candidates.append(Candidate(start, end, "model", EntityType.MODEL, weight=2))
+        for cue in find_cues(text):
+            if not _inside(cue.start, cue.end, url_spans):
+                candidates.append(Candidate(cue.start, cue.end, "cue", cue.type, weight=2))
+        for start, end, type_ in find_appositions(text):
+            candidates.append(Candidate(start, end, "apposition", type_, weight=2))
+        title_length = doc._.kg_title_length or 0
+        announced = title_name(text[:title_length]) if title_length else None
+        if announced:
+            candidates.append(Candidate(*announced, "propose", proposed=True))
+        for proposal in find_proposals(text):
+            if proposal.end > proposal.start:
+                candidates.append(
+                    Candidate(
+                        proposal.start, proposal.end, "propose", proposal.type, proposed=True,
+                        weight=2,
+                    )
+                )
+            # Whatever else starts in the proposal's clause is proposed too, and is what
+            # the clause describes (``we introduce X (SF), a benchmark``).
+            for i in range(len(candidates)):
+                candidate = candidates[i]
+                # A widely known (catalog) name in the clause is used, not proposed.
+                if proposal.start <= candidate.start < proposal.region_end and (
+                    candidate.rule != "catalog"
+                ):
+                    candidates[i] = replace(candidate, proposed=True)
+                    if proposal.type is not None and candidate.weight < 3:
+                        candidates.append(
+                            replace(candidate, type=proposal.type, weight=2, proposed=True)
+                        )
+        return doc
+
+
+@Language.factory("kg_resolve", default_config={"catalog": None})
+def make_resolver(nlp: Language, name: str, catalog: str | None) -> "Resolver":
+    return Resolver(load_catalog(catalog))
+
+
+class Resolver:
+    """Choose non-overlapping candidates and give each a type and a canonical name.
+
+    Acronyms defined in the doc also claim their bare uses (``... PPO ...`` after
+    ``Proximal Policy Optimization (PPO)``), and a name keeps one type and one
+    canonical form throughout the doc.
+    """
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        candidates: list[Candidate] = list(_candidates(doc))
+        # Bare uses of names the doc defined as acronyms.
+        defined = {c.aliases[0]: c for c in candidates if c.rule == "acronym" and c.aliases}
+        for short, definition in defined.items():
+            for match in re.finditer(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text):
+                candidates.append(replace(definition, start=match.start(), end=match.end()))
+        chosen = _choose(candidates)
+        mentions = _unify(text, chosen, self.catalog)
+        doc._.kg_mentions = mentions
+        return doc
+
+
+def _choose(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest candidate where spans overlap; on equal spans, the best rule.
+
+    Proposal flags and types known only to a losing candidate pass to the winner.
+    """
+    ordered = sorted(candidates, key=lambda c: (c.start, -(c.end - c.start), _RULE_RANK[c.rule]))
+    kept: list[Candidate] = []
+    for candidate in ordered:
+        if kept and candidate.start < kept[-1].end:
+            winner = kept[-1]
+            kept[-1] = replace(
+                winner,
+                proposed=winner.proposed or candidate.proposed,
+                type=winner.type or candidate.type,
+            )
+            continue
+        kept.append(candidate)
+    return [c for c in kept if c.end > c.start]
+
+
+def _unify(text: str, chosen: list[Candidate], catalog: Catalog) -> list[Candidate]:
+    """Give every span of the same name one canonical form, one type and one proposal flag."""
+    canonical_of: dict[str, str] = {}
+    for c in chosen:
+        surface = text[c.start : c.end]
+        canonical = c.canonical or _catalog_canonical(catalog, surface) or surface
+        for name in (surface, canonical, *c.aliases):
+            canonical_of.setdefault(name_key(name), canonical)
+    votes: dict[str, Counter[EntityType]] = {}
+    proposed: set[str] = set()
+    resolved = []
+    for c in chosen:
+        canonical = canonical_of[name_key(c.canonical or text[c.start : c.end])]
+        resolved.append(replace(c, canonical=canonical))
+        if c.type is not None:
+            votes.setdefault(canonical, Counter())[c.type] += c.weight
+        if c.proposed:
+            proposed.add(canonical)
+    result = []
+    for c in resolved:
+        assert c.canonical is not None
+        counter = votes.get(c.canonical)
+        type_ = counter.most_common(1)[0][0] if counter else EntityType.METHOD
+        result.append(replace(c, type=type_, proposed=c.canonical in proposed))
+    return result
+
+
+def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
+    title_length = len(paper.title)
+    abstract_offset = title_length + len(_SEPARATOR)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+
+    def locate(start: int, end: int) -> tuple[str, int, int, str]:
+        sentence = next((doc.text[a:b] for a, b in sentences if a <= start < b), "")
+        if start < title_length:
+            return "title", start, end, sentence.strip()
+        return "abstract", start - abstract_offset, end - abstract_offset, sentence.strip()
+
+    mentions = []
+    for c in doc._.kg_mentions or []:
+        section, start, end, sentence = locate(c.start, c.end)
+        assert c.type is not None and c.canonical is not None
+        mentions.append(
+            Mention(
+                paper_id=paper.id,
+                text=doc.text[c.start : c.end],
+                type=c.type,
+                canonical=c.canonical,
+                start=start,
+                end=end,
+                sentence=sentence,
+                section=section,
+                proposed=c.proposed,
+                rule=c.rule,
+                aliases=c.aliases,
+            )
+        )
+    repositories = []
+    for url in doc._.kg_urls or []:
+        section, start, end, sentence = locate(url.start, url.end)
+        repositories.append(
+            Repository(paper.id, url.url, url.kind, sentence, start, end, section)
+        )
+    return PaperExtraction(paper, mentions, repositories)
+
+
+def _candidates(doc: Doc) -> list[Candidate]:
+    if doc._.kg_candidates is None:
+        doc._.kg_candidates = []
+    candidates: list[Candidate] = doc._.kg_candidates
+    return candidates
+
+
+def _catalog_canonical(catalog: Catalog, name: str) -> str | None:
+    entry = catalog.lookup(name)
+    return entry.canonical if entry else None
+
+
+def _type_right_after(text: str) -> EntityType | None:
+    """The type named by the word right after an acronym: ``(CHAIN) benchmark``."""
+    match = re.match(r"\s*([\w-]+)", text)
+    return head_type(match.group(1)) if match else None
+
+
+def _long_form_type(long: str) -> EntityType:
+    last = re.split(r"[\s-]", long)[-1]
+    return head_type(last) or EntityType.METHOD
+
+
+def _singular_short(short: str) -> str:
+    """``LLMs`` -> ``LLM``; ``PPO`` unchanged."""
+    return short[:-1] if re.fullmatch(r"[A-Z]{2,}s", short) else short
+
+
+def _singular_long(short: str, long: str) -> str:
+    """``Large Language Models`` -> ``Large Language Model`` when the short form is plural."""
+    if re.fullmatch(r"[A-Z]{2,}s", short) and long.endswith("s"):
+        return long[:-1]
+    return long
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    """A catalog name must not be glued to letters (``Adam`` in ``Adamant``)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())

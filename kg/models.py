@@ -1,0 +1,73 @@
+"""Plain data passed between the stages: papers in, mentions out, graph rows to the store."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["EntityType", "Mention", "Paper", "Repository"]
+
+
+class EntityType(StrEnum):
+    """The kinds of entity kg extracts; each is also a node label in the graph."""
+
+    METHOD = "Method"
+    DATASET = "Dataset"
+    MODEL = "Model"
+    TASK = "Task"
+    METRIC = "Metric"
+    ORGANIZATION = "Organization"
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read from a source file.
+
+    ``line`` is where the paper starts in ``source`` (1-based), so every later
+    message can point back at it.
+    """
+
+    id: str
+    title: str
+    abstract: str
+    source: str = ""
+    line: int = 0
+    date: str | None = None  # ISO 8601 day, e.g. "2026-02-24"
+    upvotes: int | None = None
+    authors_count: int | None = None
+    organization: str | None = None  # display name, e.g. "Meta Llama"
+    organization_handle: str | None = None  # the HF handle, e.g. "meta-llama"
+    arxiv_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of a paper's text that names an entity.
+
+    ``start``/``end`` are character offsets into ``paper.title`` when
+    ``section == "title"`` and into ``paper.abstract`` otherwise; ``sentence`` is
+    the sentence that contains the span (the evidence stored on the edge).
+    """
+
+    paper_id: str
+    text: str
+    type: EntityType
+    canonical: str
+    start: int
+    end: int
+    sentence: str
+    section: str = "abstract"  # "title" or "abstract"
+    proposed: bool = False
+    rule: str = ""  # which component found it: catalog, acronym, model, cue, propose
+    aliases: tuple[str, ...] = ()  # other names the text gave it, e.g. its acronym
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    """A code repository or project page linked from a paper's abstract."""
+
+    paper_id: str
+    url: str  # normalised: https://github.com/owner/repo
+    kind: str  # "code" (GitHub, GitLab, ...), "model" / "dataset" (Hugging Face) or "project"
+    sentence: str
+    start: int
+    end: int
+    section: str = "abstract"
