@@ -71,3 +71,40 @@ class Repository:
     start: int
     end: int
     section: str = "abstract"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One node for everything that names the same thing across the corpus."""
+
+    key: str  # name_key(canonical): what the store merges on
+    canonical: str
+    name: str  # short display name: the acronym when there is one
+    type: EntityType
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntity:
+    """A paper's link to an entity: how often it is named and the evidence sentence."""
+
+    paper_id: str
+    key: str
+    count: int
+    evidence: str  # the first sentence naming it
+    surfaces: tuple[str, ...]  # the spellings used in this paper
+    section: str
+    start: int
+    end: int
+    proposed: bool
+
+
+@dataclass(slots=True)
+class Graph:
+    """Everything one build writes: papers, entities and the links between them."""
+
+    papers: list[Paper]
+    entities: dict[str, Entity]
+    mentions: list[PaperEntity]
+    affiliations: list[tuple[str, str]]  # (paper id, organisation entity key)
+    repositories: list[Repository]

@@ -1,0 +1,7 @@
+// Entities two papers both mention, with each paper's evidence sentence.
+// @param a string  id of the first paper
+// @param b string  id of the second paper
+MATCH (p:Paper {id: $a})-[ma:MENTIONS]->(e:Entity)<-[mb:MENTIONS]-(q:Paper {id: $b})
+WHERE p <> q
+RETURN e.name AS entity, e.type AS type, ma.evidence AS evidence_a, mb.evidence AS evidence_b
+ORDER BY type, entity

@@ -1,0 +1,10 @@
+// Upsert entities; aliases seen before are kept, new ones added.
+// The type label (Method, Dataset, ...) is set by the store from a fixed list.
+// $rows: [{key, canonical, name, type, aliases, names}]
+UNWIND $rows AS row
+MERGE (e:Entity {key: row.key})
+SET e.canonical = row.canonical,
+    e.name = row.name,
+    e.type = row.type,
+    e.aliases = [a IN coalesce(e.aliases, []) WHERE NOT a IN row.aliases] + row.aliases,
+    e.names = [n IN coalesce(e.names, []) WHERE NOT n IN row.names] + row.names

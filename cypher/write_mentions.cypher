@@ -1,0 +1,12 @@
+// Link papers to the entities they mention, with the count and the evidence sentence.
+// $rows: [{paper, key, count, evidence, surfaces, section, start, end}]
+UNWIND $rows AS row
+MATCH (p:Paper {id: row.paper})
+MATCH (e:Entity {key: row.key})
+MERGE (p)-[m:MENTIONS]->(e)
+SET m.count = row.count,
+    m.evidence = row.evidence,
+    m.surfaces = row.surfaces,
+    m.section = row.section,
+    m.start = row.start,
+    m.end = row.end

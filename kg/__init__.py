@@ -1,0 +1,29 @@
+"""kg: a knowledge graph of methods, datasets and models from research-paper abstracts."""
+
+from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.extract import extract, load_nlp
+from kg.ingest import read_papers
+from kg.link import link
+from kg.models import Entity, EntityType, Graph, Mention, Paper, Repository
+from kg.store import FalkorStore, open_store, write_graph
+
+__all__ = [
+    "Entity",
+    "EntityType",
+    "FalkorStore",
+    "Graph",
+    "InputError",
+    "KgError",
+    "Mention",
+    "Paper",
+    "QueryError",
+    "Repository",
+    "StoreError",
+    "extract",
+    "link",
+    "load_nlp",
+    "open_store",
+    "read_papers",
+    "write_graph",
+]
+__version__ = "0.1.0"

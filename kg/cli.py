@@ -1,0 +1,303 @@
+"""The ``kg`` command: parse options, call the stages, print results. Only this module prints."""
+
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.errors import InputError, KgError
+from kg.models import Paper
+
+__all__ = ["cli", "main"]
+
+DB_HELP = "Graph database file (embedded FalkorDB). Env: KG_DB."
+
+
+class KgGroup(click.Group):
+    """Turn every :class:`KgError` into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=KgGroup)
+@click.version_option(package_name="kg")
+def cli() -> None:
+    """Build a knowledge graph of methods, datasets and models from paper abstracts.
+
+    \b
+    Example:
+        kg build examples/daily_papers_page.txt --db kg.db --html kg.html
+        kg query papers_mentioning -p name PPO
+    """
+
+
+db_option = click.option(
+    "--db", default="kg.db", show_default=True, envvar="KG_DB", help=DB_HELP,
+    type=click.Path(dir_okay=False),
+)
+format_option = click.option(
+    "--format", "format_", default=None, help="Input format (default: detected from content)."
+)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@db_option
+@format_option
+@click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+@click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
+def build(
+    inputs: tuple[str, ...], db: str, format_: str | None, html: str | None, strict: bool,
+    batch_size: int,
+) -> None:
+    """Read papers, extract entities and store the graph (re-running changes nothing).
+
+    \b
+    Example:
+        kg build examples/daily_papers_page.txt --db kg.db --html kg.html
+    """
+    from kg.extract import extract, load_nlp
+    from kg.link import link
+    from kg.store import open_store, write_graph
+
+    papers = _read_all(inputs, format_, strict)
+    nlp = load_nlp()
+    with click.progressbar(
+        extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
+    ) as bar:
+        graph = link(bar)
+    store = open_store(db)
+    try:
+        write_graph(store, graph, batch_size=batch_size)
+        counts = _counts(store)
+        if html:
+            from kg.export import write_html
+
+            write_html(store, html)
+    finally:
+        store.close()
+    click.echo(
+        f"Stored {len(graph.papers)} papers, {len(graph.entities)} entities and "
+        f"{len(graph.repositories)} repository links in {db} "
+        f"({counts['nodes']} nodes, {counts['relationships']} relationships in the database)."
+    )
+    if html:
+        click.echo(f"Wrote the HTML view to {html}.")
+
+
+@cli.command("extract")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@format_option
+@click.option("--json", "as_json", is_flag=True, help="JSON lines, one mention per line.")
+@click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+def extract_command(inputs: tuple[str, ...], format_: str | None, as_json: bool, strict: bool) -> None:
+    """Print the entity mentions found in each paper (nothing is stored).
+
+    \b
+    Example:
+        kg extract examples/daily_papers_page.txt --json | head
+    """
+    from kg.extract import extract, load_nlp
+
+    papers = _read_all(inputs, format_, strict)
+    for extraction in extract(load_nlp(), papers):
+        for m in extraction.mentions:
+            if as_json:
+                record = {
+                    "paper_id": m.paper_id, "text": m.text, "type": m.type.value,
+                    "canonical": m.canonical, "start": m.start, "end": m.end,
+                    "section": m.section, "proposed": m.proposed, "rule": m.rule,
+                    "sentence": m.sentence,
+                }
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                flag = " (proposed)" if m.proposed else ""
+                click.echo(f"{m.paper_id}\t{m.type.value}\t{m.text} -> {m.canonical}{flag}")
+        for r in extraction.repositories:
+            if as_json:
+                record = {"paper_id": r.paper_id, "text": r.url, "type": "Repository",
+                          "canonical": r.url, "start": r.start, "end": r.end,
+                          "section": r.section, "proposed": False, "rule": "url",
+                          "sentence": r.sentence}
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                click.echo(f"{r.paper_id}\tRepository\t{r.url} ({r.kind})")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="KEY VALUE",
+              help="Query parameter (repeatable).")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
+@click.option("--list", "list_", is_flag=True, help="List the queries in cypher/ and their parameters.")
+def query(name: str | None, params: tuple[tuple[str, str], ...], db: str, as_json: bool,
+          list_: bool) -> None:
+    """Run a query from the Cypher library (cypher/NAME.cypher) and print a table.
+
+    \b
+    Example:
+        kg query --list
+        kg query papers_mentioning -p name "Proximal Policy Optimization"
+        kg query top_entities -p type Dataset -p limit 5 --json
+    """
+    from kg.query import bind_params, list_queries, load_query
+
+    if list_ or not name:
+        for q in list_queries():
+            click.echo(f"{q.name}\n    {q.description}")
+            for p in q.params:
+                default = "" if p.default is None else f" (default: {p.default!r})"
+                click.echo(f"    -p {p.name} {p.type.upper()}{default}  {p.help}")
+        return
+    q = load_query(name)
+    bound = bind_params(q, dict(params))
+    store = _open_existing(db)
+    try:
+        result = store.run(q.text, bound)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(result.records(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(result.columns, result.rows))
+
+
+@cli.group(cls=KgGroup)
+def export() -> None:
+    """Export the stored graph (HTML view).
+
+    \b
+    Example:
+        kg export html kg.html --db kg.db
+    """
+
+
+@export.command("html")
+@click.argument("out", type=click.Path(dir_okay=False))
+@db_option
+def export_html(out: str, db: str) -> None:
+    """Write an interactive HTML view of papers and the entities they share (works offline).
+
+    \b
+    Example:
+        kg export html overlap.html --db kg.db
+    """
+    from kg.export import write_html
+
+    store = _open_existing(db)
+    try:
+        stats = write_html(store, out)
+    finally:
+        store.close()
+    click.echo(f"Wrote {out}: {stats.nodes} nodes, {stats.edges} links.")
+
+
+@cli.command()
+@db_option
+def stats(db: str) -> None:
+    """Count what the graph holds: nodes by label, relationships by type, top entities.
+
+    \b
+    Example:
+        kg stats --db kg.db
+    """
+    from kg.query import load_query
+
+    store = _open_existing(db)
+    try:
+        labels = store.run(
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label"
+        )
+        rels = store.run(
+            "MATCH ()-[r]->() RETURN type(r) AS relationship, count(*) AS count "
+            "ORDER BY relationship"
+        )
+        top = store.run(load_query("top_entities").text, {"type": "", "limit": 10})
+    finally:
+        store.close()
+    click.echo(_table(labels.columns, labels.rows))
+    click.echo()
+    click.echo(_table(rels.columns, rels.rows))
+    click.echo()
+    click.echo("Most mentioned entities:")
+    click.echo(_table(top.columns, top.rows))
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    # Let SIGTERM unwind like Ctrl-C so the embedded database is saved and stopped.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    cli()
+
+
+def _read_all(inputs: tuple[str, ...], format_: str | None, strict: bool) -> list[Paper]:
+    """Read every input; report malformed records as warnings (errors with --strict)."""
+    from kg.ingest import read_papers
+
+    papers: list[Paper] = []
+    seen: set[str] = set()
+    problems: list[InputError] = []
+    for path in inputs:
+        errors: list[InputError] | None = None if strict else []
+        count = 0
+        for paper in read_papers(path, format=format_, errors=errors):
+            count += 1
+            if paper.id not in seen:
+                seen.add(paper.id)
+                papers.append(paper)
+        problems.extend(errors or [])
+        if count == 0:
+            raise InputError("no papers found", path=path)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    click.echo(
+        f"Read {len(papers)} papers from {len(inputs)} file(s)"
+        + (f"; skipped {len(problems)} malformed block(s)." if problems else "."),
+        err=True,
+    )
+    return papers
+
+
+def _open_existing(db: str) -> Any:
+    from kg.store import open_store
+
+    if not Path(db).exists():
+        raise KgError(f"{db}: no such database; run `kg build INPUT --db {db}` first")
+    return open_store(db)
+
+
+def _counts(store: Any) -> dict[str, int]:
+    nodes = store.run("MATCH (n) RETURN count(n)").rows[0][0]
+    relationships = store.run("MATCH ()-[r]->() RETURN count(r)").rows[0][0]
+    return {"nodes": nodes, "relationships": relationships}
+
+
+def _table(columns: list[str], rows: list[list[Any]], *, width: int = 60) -> str:
+    """Format rows as an aligned text table, cutting long cells to ``width`` characters."""
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    if not rows:
+        lines.append("(no rows)")
+    return "\n".join(lines)
+
+

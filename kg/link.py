@@ -1,0 +1,102 @@
+"""Merge the mentions of a corpus into entities: one node per thing, whatever its spelling."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from kg.catalog import Catalog, load_catalog, name_key
+from kg.extract import PaperExtraction
+from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
+
+__all__ = ["link"]
+
+
+def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = None) -> Graph:
+    """Build the graph of a corpus from each paper's extraction.
+
+    A bare acronym (``PPO``) is merged into the long form another paper defined
+    for it, when the corpus gives it exactly one long form. Each entity takes
+    the type most of its mentions were given.
+    """
+    catalog = catalog or load_catalog()
+    papers: list[Paper] = []
+    mentions: list[Mention] = []
+    repositories: list[Repository] = []
+    for extraction in extractions:
+        papers.append(extraction.paper)
+        mentions.extend(extraction.mentions)
+        repositories.extend(extraction.repositories)
+
+    long_forms = _acronym_table(mentions)
+    canonical_of: dict[str, str] = {}
+    for mention in mentions:
+        canonical = mention.canonical
+        if not mention.aliases and len(long_forms.get(canonical, ())) == 1:
+            canonical = next(iter(long_forms[canonical]))
+        canonical_of[mention.canonical] = canonical
+
+    by_key: dict[str, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_key[name_key(canonical_of.get(mention.canonical, mention.canonical))].append(mention)
+    entities = {key: _entity(key, group, canonical_of) for key, group in by_key.items()}
+
+    links: list[PaperEntity] = []
+    for key, group in by_key.items():
+        per_paper: dict[str, list[Mention]] = defaultdict(list)
+        for mention in group:
+            per_paper[mention.paper_id].append(mention)
+        for paper_id, paper_mentions in per_paper.items():
+            first = paper_mentions[0]
+            links.append(
+                PaperEntity(
+                    paper_id=paper_id,
+                    key=key,
+                    count=len(paper_mentions),
+                    evidence=first.sentence,
+                    surfaces=tuple(sorted({m.text for m in paper_mentions})),
+                    section=first.section,
+                    start=first.start,
+                    end=first.end,
+                    proposed=any(m.proposed for m in paper_mentions),
+                )
+            )
+
+    affiliations = []
+    for paper in papers:
+        if paper.organization:
+            entry = catalog.lookup(paper.organization) or (
+                catalog.lookup(paper.organization_handle) if paper.organization_handle else None
+            )
+            name = entry.canonical if entry else paper.organization
+            key = name_key(name)
+            if key not in entities:
+                aliases = tuple(sorted({paper.organization, *(entry.aliases if entry else ())}))
+                entities[key] = Entity(key, name, name, EntityType.ORGANIZATION, aliases)
+            affiliations.append((paper.id, key))
+    return Graph(papers, entities, links, affiliations, repositories)
+
+
+def _acronym_table(mentions: list[Mention]) -> dict[str, set[str]]:
+    """Map each short form to the long forms the corpus defined it as."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        for short in mention.aliases:
+            table[short].add(mention.canonical)
+    return table
+
+
+def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Entity:
+    canonicals = Counter(canonical_of.get(m.canonical, m.canonical) for m in group)
+    canonical = canonicals.most_common(1)[0][0]
+    types = Counter(m.type for m in group)
+    type_ = types.most_common(1)[0][0]
+    names = {canonical, *(m.text for m in group), *(a for m in group for a in m.aliases)}
+    acronyms = sorted(
+        (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n), key=len
+    )
+    display = acronyms[0] if acronyms and len(canonical) > 12 else canonical
+    # One spelling per key: ``PPO``/``PPOs`` and case variants collapse to the first seen.
+    aliases: dict[str, str] = {}
+    for name in sorted(names - {canonical}):
+        aliases.setdefault(name_key(name), name)
+    aliases.pop(name_key(canonical), None)
+    return Entity(key, canonical, display, type_, tuple(sorted(aliases.values())))

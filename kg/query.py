@@ -1,0 +1,136 @@
+"""The Cypher query library in ``cypher/``: find, describe and parameterise queries.
+
+Each read query is one ``.cypher`` file whose header comment says what it answers
+and declares its parameters::
+
+    // Papers that mention an entity, found by any of its names.
+    // @param name string  the entity's name or one of its aliases
+    // @param limit int = 50  most rows returned
+
+Values reach Cypher only as parameters, never as query text.
+"""
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError
+
+__all__ = ["Param", "Query", "bind_params", "list_queries", "load_query", "query_dir"]
+
+_PARAM = re.compile(r"^//\s*@param\s+(\w+)\s+(string|int|float|bool)(?:\s*=\s*(\S*))?\s*(.*)$")
+_CASTS: dict[str, Any] = {
+    "string": str,
+    "int": int,
+    "float": float,
+    "bool": lambda v: v.lower() in ("1", "true", "yes"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A declared query parameter: name, type, default (None: required) and help."""
+
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query file: its name, text, one-paragraph description and parameters."""
+
+    name: str
+    text: str
+    description: str
+    params: tuple[Param, ...]
+
+    @property
+    def is_write(self) -> bool:
+        return self.name.startswith(("write_", "prune_"))
+
+    @property
+    def is_internal(self) -> bool:
+        """Write and export queries are run by kg itself; `kg query --list` hides them."""
+        return self.is_write or self.name.startswith("export_")
+
+
+def query_dir() -> Traversable:
+    """Return the folder of query files: ``kg/cypher`` in a wheel, ``cypher/`` in a checkout."""
+    packaged = resources.files("kg").joinpath("cypher")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "cypher"
+
+
+def load_query(name: str) -> Query:
+    """Load the query ``name`` (file name without ``.cypher``)."""
+    if not re.fullmatch(r"[\w-]+", name):
+        raise QueryError(f"bad query name {name!r}: use letters, digits, '_' and '-' only")
+    path = query_dir().joinpath(f"{name}.cypher")
+    if not path.is_file():
+        known = ", ".join(q.name for q in list_queries())
+        raise QueryError(f"no query named {name!r}; available: {known}")
+    return _parse(name, path.read_text("utf-8"))
+
+
+def list_queries(*, include_internal: bool = False) -> list[Query]:
+    """Return the queries in the library, sorted by name (without write and export queries by default)."""
+    queries = [
+        _parse(entry.name.removesuffix(".cypher"), entry.read_text("utf-8"))
+        for entry in query_dir().iterdir()
+        if entry.name.endswith(".cypher")
+    ]
+    return sorted(
+        (q for q in queries if include_internal or not q.is_internal), key=lambda q: q.name
+    )
+
+
+def bind_params(query: Query, given: dict[str, str]) -> dict[str, Any]:
+    """Convert ``given`` (strings from the command line) to the declared types, with defaults.
+
+    >>> q = _parse("q", "// Demo.\\n// @param name string  a name\\n// @param limit int = 5  rows\\n")
+    >>> bind_params(q, {"name": "PPO"})
+    {'name': 'PPO', 'limit': 5}
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise QueryError(
+            f"query {query.name!r} has no parameter {unknown[0]!r}; "
+            f"it takes: {', '.join(declared) or 'none'}"
+        )
+    bound: dict[str, Any] = {}
+    for param in query.params:
+        raw = given.get(param.name, param.default)
+        if raw is None:
+            raise QueryError(
+                f"query {query.name!r} needs -p {param.name} VALUE ({param.type}: {param.help})"
+            )
+        try:
+            bound[param.name] = _CASTS[param.type](raw)
+        except ValueError:
+            raise QueryError(
+                f"parameter {param.name!r} of {query.name!r} must be {param.type}, got {raw!r}"
+            ) from None
+    return bound
+
+
+def _parse(name: str, text: str) -> Query:
+    description: list[str] = []
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        if match := _PARAM.match(line):
+            pname, ptype, default, help_ = match.groups()
+            if default is not None:
+                default = default.strip("\"'")  # ``= ""`` declares an empty default
+            params.append(Param(pname, ptype, default, help_.strip()))
+        elif not params:
+            description.append(line.lstrip("/").strip())
+    return Query(name, text, " ".join(d for d in description if d), tuple(params))
