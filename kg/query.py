@@ -13,7 +13,7 @@ Values reach Cypher only as parameters, never as query text.
 import re
 from dataclasses import dataclass
 from importlib import resources
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 

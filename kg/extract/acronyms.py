@@ -16,6 +16,7 @@ __all__ = ["Acronym", "find_acronyms", "match_long_form"]
 _SHORT = r"[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}"
 _PAREN = re.compile(r"\(([^()]{1,200})\)")
 _WORD = re.compile(r"[^\s()]+")
+_WINDOW_CHARS = 300
 _STOP_SHORT = frozenset({"e.g.", "i.e.", "cf.", "etc.", "resp.", "see", "ours", "ii", "iii", "iv"})
 
 
@@ -45,10 +46,13 @@ def find_acronyms(text: str) -> list[Acronym]:
     for paren in _PAREN.finditer(text):
         inner = paren.group(1).strip()
         inner_start = paren.start(1) + (len(paren.group(1)) - len(paren.group(1).lstrip()))
+        # Only the words just before the parenthesis matter; never rescan the whole text.
+        window_start = max(0, paren.start() - _WINDOW_CHARS)
         before = text[: paren.start()].rstrip()
         if _is_short_form(inner):
             # Long form (SF): the long form is in the words just before the parenthesis.
-            words = list(_WORD.finditer(before))[-(min(len(inner) + 5, len(inner) * 2)) :]
+            words = list(_WORD.finditer(before, window_start))
+            words = words[-(min(len(inner) + 5, len(inner) * 2)) :]
             words = _clip_at_clause(words)
             start = match_long_form(inner, [w.group() for w in words])
             if start is not None:
@@ -66,7 +70,7 @@ def find_acronyms(text: str) -> list[Acronym]:
                 )
             continue
         # SF (Long form): the short form is the word just before the parenthesis.
-        previous = list(_WORD.finditer(before))[-1:]
+        previous = list(_WORD.finditer(before, window_start))[-1:]
         if not previous or len(inner.split()) < 2:
             continue
         short = previous[0].group().rstrip(",:;")

@@ -6,6 +6,7 @@ Each component adds :class:`Candidate` spans to ``doc._.kg_candidates``;
 ``kg_resolve`` picks the final, non-overlapping ones into ``doc._.kg_mentions``.
 """
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from spacy.tokens import Doc
 from kg.catalog import Catalog, load_catalog, name_key
 from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
-from kg.extract.proposals import find_appositions, find_proposals, title_name
+from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
 from kg.models import EntityType, Mention, Paper, Repository
 
 __all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
@@ -126,10 +127,11 @@ class CatalogMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
+        text = doc.text  # Doc.text is rebuilt from the tokens on every access
         for matcher in (self.exact, self.lower):
             for span in matcher(doc, as_spans=True):
                 entry = self.catalog.lookup(span.text)
-                if entry is None or not _word_bounded(doc.text, span.start_char, span.end_char):
+                if entry is None or not _word_bounded(text, span.start_char, span.end_char):
                     continue
                 candidates.append(
                     Candidate(
@@ -189,7 +191,8 @@ class RuleMatcher:
         announced = title_name(text[:title_length]) if title_length else None
         if announced:
             candidates.append(Candidate(*announced, "propose", proposed=True))
-        for proposal in find_proposals(text):
+        proposals = find_proposals(text)
+        for proposal in proposals:
             if proposal.end > proposal.start:
                 candidates.append(
                     Candidate(
@@ -197,19 +200,7 @@ class RuleMatcher:
                         weight=2,
                     )
                 )
-            # Whatever else starts in the proposal's clause is proposed too, and is what
-            # the clause describes (``we introduce X (SF), a benchmark``).
-            for i in range(len(candidates)):
-                candidate = candidates[i]
-                # A widely known (catalog) name in the clause is used, not proposed.
-                if proposal.start <= candidate.start < proposal.region_end and (
-                    candidate.rule != "catalog"
-                ):
-                    candidates[i] = replace(candidate, proposed=True)
-                    if proposal.type is not None and candidate.weight < 3:
-                        candidates.append(
-                            replace(candidate, type=proposal.type, weight=2, proposed=True)
-                        )
+        _mark_proposed(candidates, proposals)
         return doc
 
 
@@ -241,6 +232,28 @@ class Resolver:
         mentions = _unify(text, chosen, self.catalog)
         doc._.kg_mentions = mentions
         return doc
+
+
+def _mark_proposed(candidates: list[Candidate], proposals: list[Proposal]) -> None:
+    """Mark what starts in a proposal's clause as proposed, and as what the clause describes.
+
+    ``we introduce X (SF), a benchmark``: X and SF are proposed, and are datasets.
+    A widely known (catalog) name in the clause is used, not proposed.
+    """
+    candidates.sort(key=lambda c: c.start)
+    starts = [c.start for c in candidates]
+    extra: list[Candidate] = []
+    for proposal in proposals:
+        first = bisect.bisect_left(starts, proposal.start)
+        last = bisect.bisect_left(starts, proposal.region_end)
+        for i in range(first, last):
+            candidate = candidates[i]
+            if candidate.rule == "catalog":
+                continue
+            candidates[i] = replace(candidate, proposed=True)
+            if proposal.type is not None and candidate.weight < 3:
+                extra.append(replace(candidate, type=proposal.type, weight=2, proposed=True))
+    candidates.extend(extra)
 
 
 def _choose(candidates: list[Candidate]) -> list[Candidate]:
@@ -293,10 +306,14 @@ def _unify(text: str, chosen: list[Candidate], catalog: Catalog) -> list[Candida
 def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     title_length = len(paper.title)
     abstract_offset = title_length + len(_SEPARATOR)
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
     sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    sentence_starts = [a for a, _ in sentences]
 
     def locate(start: int, end: int) -> tuple[str, int, int, str]:
-        sentence = next((doc.text[a:b] for a, b in sentences if a <= start < b), "")
+        index = bisect.bisect_right(sentence_starts, start) - 1
+        a, b = sentences[index] if index >= 0 else (0, 0)
+        sentence = text[a:b] if a <= start < b else ""
         if start < title_length:
             return "title", start, end, sentence.strip()
         return "abstract", start - abstract_offset, end - abstract_offset, sentence.strip()
@@ -308,7 +325,7 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
         mentions.append(
             Mention(
                 paper_id=paper.id,
-                text=doc.text[c.start : c.end],
+                text=text[c.start : c.end],
                 type=c.type,
                 canonical=c.canonical,
                 start=start,

@@ -1,0 +1,166 @@
+"""The spaCy extractor: every rule on small texts, offsets, evidence, and hostile input."""
+
+import time
+
+import pytest
+
+from kg.extract import extract, load_nlp
+from kg.extract.pipeline import EXTRACTOR_VERSION
+from kg.ids import paper_id
+from kg.models import EntityType, Mention, Paper
+
+
+def paper(abstract: str, title: str = "A Study") -> Paper:
+    return Paper(id=paper_id(title), title=title, abstract=abstract)
+
+
+def mentions(nlp, abstract: str, title: str = "A Study") -> list[Mention]:  # type: ignore[no-untyped-def]
+    (result,) = extract(nlp, [paper(abstract, title)])
+    return result.mentions
+
+
+def by_text(found: list[Mention]) -> dict[str, Mention]:
+    return {m.text: m for m in found}
+
+
+def test_pipeline_needs_no_downloaded_model(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert nlp.meta["name"] == "pipeline"  # spacy.blank("en"), not a packaged model
+    assert nlp.pipe_names == ["kg_title_break", "sentencizer", "kg_catalog", "kg_rules", "kg_resolve"]
+    assert EXTRACTOR_VERSION
+
+
+def test_acronym_defined_after_its_long_form(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "We train agents with Hierarchical Reward Shaping (HRS). HRS converges faster."
+    found = mentions(nlp, text)
+    texts = [m.text for m in found]
+    assert texts == ["Hierarchical Reward Shaping", "HRS", "HRS"]
+    assert {m.canonical for m in found} == {"Hierarchical Reward Shaping"}
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert m.section == "abstract"
+
+
+def test_acronym_defined_before_its_long_form(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "We propose ZORB (Zero-Order Residual Boosting), a method for tabular data."
+    found = by_text(mentions(nlp, text))
+    assert found["ZORB"].canonical == "Zero-Order Residual Boosting"
+    assert found["ZORB"].proposed and found["ZORB"].type is EntityType.METHOD
+
+
+def test_british_spelling_of_a_catalog_method_maps_to_its_canonical(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = mentions(nlp, "Agents trained with Proximal Policy Optimisation (PPO) and then PPO again.")
+    assert {m.canonical for m in found} == {"Proximal Policy Optimization"}
+    assert all(m.type is EntityType.METHOD for m in found)
+
+
+def test_word_after_an_acronym_gives_its_type(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "We evaluate on the Kitchen Object Retrieval Arena (KORA) benchmark and beat baselines."
+    found = by_text(mentions(nlp, text))
+    assert found["KORA"].type is EntityType.DATASET
+
+
+def test_model_names_with_versions_and_sizes(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "We fine-tune LLaMA-3-7B and Zephyr-Nano-1.5B on our data."
+    found = by_text(mentions(nlp, text))
+    assert found["LLaMA-3-7B"].type is EntityType.MODEL
+    assert found["Zephyr-Nano-1.5B"].type is EntityType.MODEL
+
+
+def test_context_cues(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Results on the HoloScene benchmark and the Quill-QA dataset improve, "
+        "unlike ZORB-style boosting."
+    )
+    found = by_text(mentions(nlp, text))
+    assert found["HoloScene"].type is EntityType.DATASET
+    assert found["Quill-QA"].type is EntityType.DATASET
+    assert "ZORB" in found
+
+
+def test_proposed_entities_from_the_abstract_and_the_title(nlp) -> None:  # type: ignore[no-untyped-def]
+    title = "FlexiNet: Elastic Networks for Everything"
+    text = "We introduce FlexiNet, a framework for elastic inference. It beats BERT."
+    found = mentions(nlp, text, title)
+    flexi = [m for m in found if m.canonical == "FlexiNet"]
+    assert {m.section for m in flexi} == {"title", "abstract"}
+    assert all(m.proposed for m in flexi)
+    assert flexi[0].type is EntityType.METHOD
+    assert not any(m.proposed for m in found if m.canonical != "FlexiNet")
+
+
+def test_organisations_from_the_catalog(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = by_text(mentions(nlp, "Models released by Amazon and Microsoft were compared."))
+    assert found["Amazon"].type is EntityType.ORGANIZATION
+    assert found["Microsoft"].type is EntityType.ORGANIZATION
+
+
+def test_repository_and_project_urls(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Code: https://github.com/owner/repo-name/tree/main/src. Data at "
+        "huggingface.co/datasets/owner/data and a demo at https://example.org/demo/."
+    )
+    (result,) = extract(nlp, [paper(text)])
+    urls = {(r.url, r.kind) for r in result.repositories}
+    assert urls == {
+        ("https://github.com/owner/repo-name", "code"),
+        ("https://huggingface.co/datasets/owner/data", "dataset"),
+        ("https://example.org/demo", "project"),
+    }
+    repo = next(r for r in result.repositories if r.kind == "code")
+    assert text[repo.start : repo.end].startswith("https://github.com/owner/repo-name")
+
+
+def test_title_and_abstract_offsets_and_evidence(nlp) -> None:  # type: ignore[no-untyped-def]
+    title = "Scaling Soft Actor-Critic"
+    text = "First sentence here. We study Soft Actor-Critic (SAC) at scale. SAC is strong."
+    p = paper(text, title)
+    (result,) = extract(nlp, [p])
+    for m in result.mentions:
+        source = p.title if m.section == "title" else p.abstract
+        assert source[m.start : m.end] == m.text
+        assert m.text in m.sentence
+    titles = [m for m in result.mentions if m.section == "title"]
+    assert titles and titles[0].sentence == title  # the title is its own sentence
+
+
+def test_sample_page_finds_every_kind(nlp) -> None:  # type: ignore[no-untyped-def]
+    from kg.ingest import read_papers
+
+    from .conftest import SAMPLE
+
+    results = list(extract(nlp, read_papers(SAMPLE)))
+    types = {m.type for r in results for m in r.mentions}
+    assert {EntityType.METHOD, EntityType.DATASET, EntityType.MODEL, EntityType.TASK} <= types
+    assert any(r.repositories for r in results)
+    assert sum(m.proposed for r in results for m in r.mentions) >= 10
+    rules = {m.rule for r in results for m in r.mentions}
+    assert {"catalog", "acronym", "model", "cue"} <= rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "((((((((((",
+        "Die vorgeschlagene Methode (VM) übertrifft 基线方法 deutlich — très bien.",
+        r"We minimise $\mathcal{L}(\theta) = \sum_i \|f(x_i) - y_i\|^2$ with \textbf{Adam} \cite{kingma}.",
+        "<p>We propose <b>XNet</b> (see <a href='https://github.com/a/b'>code</a>)</p><script>alert(1)</script>",
+        "A" * 5000,
+        "(" + "PPO " * 300 + ")",
+    ],
+)
+def test_hostile_text_does_not_crash(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    (result,) = extract(nlp, [paper(text)])
+    for m in result.mentions:
+        assert 0 <= m.start < m.end
+
+
+def test_huge_abstract_in_bounded_time(nlp) -> None:  # type: ignore[no-untyped-def]
+    sentence = "We apply Proximal Policy Optimization (PPO) to the ZetaGrid benchmark with LLaMA-3-8B. "
+    text = (sentence * 1200)[:100_000]
+    started = time.perf_counter()
+    (result,) = extract(nlp, [paper(text)])
+    elapsed = time.perf_counter() - started
+    assert len(result.mentions) > 1000
+    assert elapsed < 15, f"100k-character abstract took {elapsed:.1f}s"
