@@ -1,5 +1,6 @@
 """Merge the mentions of a corpus into entities: one node per thing, whatever its spelling."""
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -8,6 +9,10 @@ from kg.extract import PaperExtraction
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
 
 __all__ = ["link"]
+
+# Word-like tokens, as acronyms are written: GES, GPT-4, 3DGS, LLMs.
+_TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
 
 
 def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = None) -> Graph:
@@ -27,6 +32,7 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
         repositories.extend(extraction.repositories)
 
     long_forms = _acronym_table(mentions)
+    mentions.extend(_bare_acronyms(papers, mentions, long_forms))
     canonical_of: dict[str, str] = {}
     for mention in mentions:
         canonical = mention.canonical
@@ -82,6 +88,62 @@ def _acronym_table(mentions: list[Mention]) -> dict[str, set[str]]:
         for short in mention.aliases:
             table[short].add(mention.canonical)
     return table
+
+
+def _bare_acronyms(
+    papers: list[Paper], mentions: list[Mention], long_forms: dict[str, set[str]]
+) -> list[Mention]:
+    """Find uses of acronyms that other papers defined, where this paper did not name them.
+
+    Only acronyms with a single long form in the corpus are linked; an ambiguous one
+    (two papers, two meanings) is left alone rather than guessed.
+    """
+    known = {short: next(iter(longs)) for short, longs in long_forms.items() if len(longs) == 1}
+    if not known:
+        return []
+    taken: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    types: dict[str, EntityType] = {}
+    for mention in mentions:
+        taken[mention.paper_id].append((mention.section, mention.start, mention.end))
+        if mention.aliases:
+            types.setdefault(mention.canonical, mention.type)
+    found = []
+    for paper in papers:
+        for section, text in (("title", paper.title), ("abstract", paper.abstract)):
+            for match in _TOKEN.finditer(text):
+                token = match.group()
+                short = token if token in known else token[:-1] if token[:-1] in known else None
+                if short is None:
+                    continue
+                start, end = match.span()
+                if any(
+                    s == section and start < e and b < end
+                    for s, b, e in taken[paper.id]
+                    for b, e in [(b, e)]
+                ):
+                    continue
+                canonical = known[short]
+                found.append(
+                    Mention(
+                        paper_id=paper.id,
+                        text=token,
+                        type=types.get(canonical, EntityType.METHOD),
+                        canonical=canonical,
+                        start=start,
+                        end=end,
+                        sentence=_sentence_around(text, start),
+                        section=section,
+                        rule="corpus-acronym",
+                    )
+                )
+    return found
+
+
+def _sentence_around(text: str, offset: int) -> str:
+    """The sentence of ``text`` that contains ``offset`` (split at ``. ``, ``! ``, ``? ``)."""
+    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, offset))]
+    end = _SENTENCE_END.search(text, offset)
+    return text[starts[-1] : end.start() + 1 if end else len(text)].strip()
 
 
 def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Entity:

@@ -23,7 +23,7 @@ _NAME = re.compile(r"([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,
 # ``X, a reinforcement learning framework``: an apposition that says what X is.
 _APPOSITION = re.compile(
     r"(?<![\w-])([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3}),\s+"
-    r"(an?|the|our)\s+([^,.;:()]{1,100})"
+    r"(an?|the)\s+([^,.;:()]{1,100})"
 )
 # ``, a framework that ...`` after a name, possibly after its parenthesised long form.
 _DESCRIPTION = re.compile(r"(?:\s*\([^()]{1,200}\))?,\s+(?:an?|the|our)\s+([^,.;:()]{1,100})")
@@ -31,7 +31,11 @@ _DESCRIPTION = re.compile(r"(?:\s*\([^()]{1,200}\))?,\s+(?:an?|the|our)\s+([^,.;
 _REGION_END = re.compile(
     r",|;|:|\.\s|\b(?:which|that|to|for|with|on|in|of|by|from|across|at|using)\b|$"
 )
-_COMMON = frozenset("A An The This Our We It In On For To Of And Or With Its".split())
+_COMMON = frozenset(
+    """A An The This That These Our We It In On For To Of And Or With Its Unlike Like Using
+    Compared Beyond Besides Despite While When After Before Although However Moreover Finally
+    Overall Specifically Notably Thus Hence Here Then Also Unlike Via Through Across From By""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
