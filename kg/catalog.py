@@ -48,7 +48,7 @@ def name_key(name: str) -> str:
     True
     """
     text = name.casefold().strip().strip(".,;:!?\"'()[]{}")
-    text = re.sub(r"[-_‐‑–—/\s]+", " ", text)
+    text = re.sub(r"[-_\u2010\u2011\u2013\u2014/\s]+", " ", text)  # hyphens and dashes
     text = re.sub(r"(?<=\w)is(ation|ations|e|ed|es|ing|er|ers)\b", r"iz\1", text)
     return text.strip()
 
@@ -92,7 +92,7 @@ class Catalog:
         return self._by_key.get(name_key(name))
 
     def families(self) -> dict[str, CatalogEntry]:
-        """Return model families (entries that other entries name as ``family``) by lowercase name."""
+        """Return model families (entries others name as ``family``), keyed by lowercase name."""
         family_names = {e.family for e in self.entries if e.family}
         return {
             name.casefold(): e

@@ -3,7 +3,6 @@
 import json
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,11 @@ def cli() -> None:
 
 
 db_option = click.option(
-    "--db", default="kg.db", show_default=True, envvar="KG_DB", help=DB_HELP,
+    "--db",
+    default="kg.db",
+    show_default=True,
+    envvar="KG_DB",
+    help=DB_HELP,
     type=click.Path(dir_okay=False),
 )
 format_option = click.option(
@@ -56,7 +59,11 @@ format_option = click.option(
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
 def build(
-    inputs: tuple[str, ...], db: str, format_: str | None, html: str | None, strict: bool,
+    inputs: tuple[str, ...],
+    db: str,
+    format_: str | None,
+    html: str | None,
+    strict: bool,
     batch_size: int,
 ) -> None:
     """Read papers, extract entities and store the graph (re-running changes nothing).
@@ -99,7 +106,9 @@ def build(
 @format_option
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one mention per line.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
-def extract_command(inputs: tuple[str, ...], format_: str | None, as_json: bool, strict: bool) -> None:
+def extract_command(
+    inputs: tuple[str, ...], format_: str | None, as_json: bool, strict: bool
+) -> None:
     """Print the entity mentions found in each paper (nothing is stored).
 
     \b
@@ -113,9 +122,15 @@ def extract_command(inputs: tuple[str, ...], format_: str | None, as_json: bool,
         for m in extraction.mentions:
             if as_json:
                 record = {
-                    "paper_id": m.paper_id, "text": m.text, "type": m.type.value,
-                    "canonical": m.canonical, "start": m.start, "end": m.end,
-                    "section": m.section, "proposed": m.proposed, "rule": m.rule,
+                    "paper_id": m.paper_id,
+                    "text": m.text,
+                    "type": m.type.value,
+                    "canonical": m.canonical,
+                    "start": m.start,
+                    "end": m.end,
+                    "section": m.section,
+                    "proposed": m.proposed,
+                    "rule": m.rule,
                     "sentence": m.sentence,
                 }
                 click.echo(json.dumps(record, ensure_ascii=False))
@@ -124,10 +139,18 @@ def extract_command(inputs: tuple[str, ...], format_: str | None, as_json: bool,
                 click.echo(f"{m.paper_id}\t{m.type.value}\t{m.text} -> {m.canonical}{flag}")
         for r in extraction.repositories:
             if as_json:
-                record = {"paper_id": r.paper_id, "text": r.url, "type": "Repository",
-                          "canonical": r.url, "start": r.start, "end": r.end,
-                          "section": r.section, "proposed": False, "rule": "url",
-                          "sentence": r.sentence}
+                record = {
+                    "paper_id": r.paper_id,
+                    "text": r.url,
+                    "type": "Repository",
+                    "canonical": r.url,
+                    "start": r.start,
+                    "end": r.end,
+                    "section": r.section,
+                    "proposed": False,
+                    "rule": "url",
+                    "sentence": r.sentence,
+                }
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 click.echo(f"{r.paper_id}\tRepository\t{r.url} ({r.kind})")
@@ -135,13 +158,23 @@ def extract_command(inputs: tuple[str, ...], format_: str | None, as_json: bool,
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="KEY VALUE",
-              help="Query parameter (repeatable).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    nargs=2,
+    metavar="KEY VALUE",
+    help="Query parameter (repeatable).",
+)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
-@click.option("--list", "list_", is_flag=True, help="List the queries in cypher/ and their parameters.")
-def query(name: str | None, params: tuple[tuple[str, str], ...], db: str, as_json: bool,
-          list_: bool) -> None:
+@click.option(
+    "--list", "list_", is_flag=True, help="List the queries in cypher/ and their parameters."
+)
+def query(
+    name: str | None, params: tuple[tuple[str, str], ...], db: str, as_json: bool, list_: bool
+) -> None:
     """Run a query from the Cypher library (cypher/NAME.cypher) and print a table.
 
     \b
@@ -284,6 +317,7 @@ def _counts(store: Any) -> dict[str, int]:
 
 def _table(columns: list[str], rows: list[list[Any]], *, width: int = 60) -> str:
     """Format rows as an aligned text table, cutting long cells to ``width`` characters."""
+
     def cell(value: Any) -> str:
         if value is None:
             return ""
@@ -299,5 +333,3 @@ def _table(columns: list[str], rows: list[list[Any]], *, width: int = 60) -> str
     if not rows:
         lines.append("(no rows)")
     return "\n".join(lines)
-
-

@@ -101,7 +101,9 @@ def to_network(graph: nx.Graph) -> tuple[Network, ViewStats]:
     return net, stats
 
 
-def write_html(store: GraphStore, path: str | Path, *, title: str = "kg: concept overlap") -> ViewStats:
+def write_html(
+    store: GraphStore, path: str | Path, *, title: str = "kg: concept overlap"
+) -> ViewStats:
     """Write the interactive view of the graph in ``store`` to ``path`` (works offline).
 
     The file embeds vis-network (shipped with pyvis) instead of loading it from a
@@ -114,7 +116,9 @@ def write_html(store: GraphStore, path: str | Path, *, title: str = "kg: concept
     counts: dict[str, int] = {}
     for _, data in graph.nodes(data=True):
         counts[data["kind"]] = counts.get(data["kind"], 0) + 1
-    legend = [(kind, colour, counts[kind]) for kind, colour in TYPE_COLOURS.items() if kind in counts]
+    legend = [
+        (kind, colour, counts[kind]) for kind, colour in TYPE_COLOURS.items() if kind in counts
+    ]
     template = Template(resources.files("kg").joinpath("templates/view.html").read_text("utf-8"))
     html = template.render(
         title=title,
@@ -168,8 +172,11 @@ def _options(physics: bool) -> dict[str, Any]:
             "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50},
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        "edges": {"color": {"inherit": "both", "opacity": 0.5}, "smooth": False,
-                  "scaling": {"min": 1, "max": 6}},
+        "edges": {
+            "color": {"inherit": "both", "opacity": 0.5},
+            "smooth": False,
+            "scaling": {"min": 1, "max": 6},
+        },
         "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
 

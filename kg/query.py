@@ -79,7 +79,7 @@ def load_query(name: str) -> Query:
 
 
 def list_queries(*, include_internal: bool = False) -> list[Query]:
-    """Return the queries in the library, sorted by name (without write and export queries by default)."""
+    """Return the library's queries sorted by name; write and export queries only on request."""
     queries = [
         _parse(entry.name.removesuffix(".cypher"), entry.read_text("utf-8"))
         for entry in query_dir().iterdir()
@@ -93,7 +93,7 @@ def list_queries(*, include_internal: bool = False) -> list[Query]:
 def bind_params(query: Query, given: dict[str, str]) -> dict[str, Any]:
     """Convert ``given`` (strings from the command line) to the declared types, with defaults.
 
-    >>> q = _parse("q", "// Demo.\\n// @param name string  a name\\n// @param limit int = 5  rows\\n")
+    >>> q = _parse("q", "// Demo.\\n// @param name string  a\\n// @param limit int = 5  rows\\n")
     >>> bind_params(q, {"name": "PPO"})
     {'name': 'PPO', 'limit': 5}
     """

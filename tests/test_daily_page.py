@@ -39,10 +39,14 @@ def test_sample_page_reads_every_paper_with_its_metadata() -> None:
     assert ttt.date is None and ttt.authors_count is None
     # A date without an upvote count.
     assert by_title["PyVision-RL: Forging Open Agentic Vision Models via RL"].upvotes is None
-    assert by_title["One-step Language Modeling via Continuous Denoising"].organization == "Meta Llama"
+    assert (
+        by_title["One-step Language Modeling via Continuous Denoising"].organization == "Meta Llama"
+    )
 
 
-@pytest.mark.skipif(not (SHARED / "examples").exists(), reason="../shared/data is not beside the repo")
+@pytest.mark.skipif(
+    not (SHARED / "examples").exists(), reason="../shared/data is not beside the repo"
+)
 def test_shared_copy_of_the_page_reads_the_same() -> None:
     shared = list(read_papers(SHARED / "examples" / "daily_papers_page.txt"))
     assert [p.title for p in shared] == [p.title for p in read_papers(SAMPLE)]
@@ -50,12 +54,16 @@ def test_shared_copy_of_the_page_reads_the_same() -> None:
 
 def test_urls_in_abstracts_are_kept() -> None:
     papers = {p.title: p for p in read_papers(SAMPLE)}
-    assert "github.com/hanxiangqin/omni-col-press" in papers[
-        "Multi-Vector Index Compression in Any Modality"
-    ].abstract
-    assert "https://social-ai-studio.github.io/CHAIN/" in papers[
-        "From Perception to Action: An Interactive Benchmark for Vision Reasoning"
-    ].abstract
+    assert (
+        "github.com/hanxiangqin/omni-col-press"
+        in papers["Multi-Vector Index Compression in Any Modality"].abstract
+    )
+    assert (
+        "https://social-ai-studio.github.io/CHAIN/"
+        in papers[
+            "From Perception to Action: An Interactive Benchmark for Vision Reasoning"
+        ].abstract
+    )
 
 
 def test_ids_are_stable_hashes_of_the_normalised_title() -> None:
@@ -70,7 +78,10 @@ def test_page_without_header_is_read_when_it_has_metadata_blocks() -> None:
     text = f"First Paper\n\n{ABSTRACT}\n\namazon Amazon\n·\nOct 10, 2025 2\n"
     (paper,) = parse_daily_page(text)
     assert (paper.organization_handle, paper.organization, paper.date, paper.upvotes) == (
-        "amazon", "Amazon", "2025-10-10", 2
+        "amazon",
+        "Amazon",
+        "2025-10-10",
+        2,
     )
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kg.extract import extract, load_nlp
+from kg.extract import extract
 from kg.extract.pipeline import EXTRACTOR_VERSION
 from kg.ids import paper_id
 from kg.models import EntityType, Mention, Paper
@@ -25,7 +25,13 @@ def by_text(found: list[Mention]) -> dict[str, Mention]:
 
 def test_pipeline_needs_no_downloaded_model(nlp) -> None:  # type: ignore[no-untyped-def]
     assert nlp.meta["name"] == "pipeline"  # spacy.blank("en"), not a packaged model
-    assert nlp.pipe_names == ["kg_title_break", "sentencizer", "kg_catalog", "kg_rules", "kg_resolve"]
+    assert nlp.pipe_names == [
+        "kg_title_break",
+        "sentencizer",
+        "kg_catalog",
+        "kg_rules",
+        "kg_resolve",
+    ]
     assert EXTRACTOR_VERSION
 
 
@@ -48,7 +54,9 @@ def test_acronym_defined_before_its_long_form(nlp) -> None:  # type: ignore[no-u
 
 
 def test_british_spelling_of_a_catalog_method_maps_to_its_canonical(nlp) -> None:  # type: ignore[no-untyped-def]
-    found = mentions(nlp, "Agents trained with Proximal Policy Optimisation (PPO) and then PPO again.")
+    found = mentions(
+        nlp, "Agents trained with Proximal Policy Optimisation (PPO) and then PPO again."
+    )
     assert {m.canonical for m in found} == {"Proximal Policy Optimization"}
     assert all(m.type is EntityType.METHOD for m in found)
 
@@ -144,7 +152,8 @@ def test_sample_page_finds_every_kind(nlp) -> None:  # type: ignore[no-untyped-d
         " ",
         "((((((((((",
         "Die vorgeschlagene Methode (VM) übertrifft 基线方法 deutlich — très bien.",
-        r"We minimise $\mathcal{L}(\theta) = \sum_i \|f(x_i) - y_i\|^2$ with \textbf{Adam} \cite{kingma}.",
+        r"We minimise $\mathcal{L}(\theta) = \sum_i \|f(x_i) - y_i\|^2$ with \textbf{Adam}"
+        r" \cite{kingma}.",
         "<p>We propose <b>XNet</b> (see <a href='https://github.com/a/b'>code</a>)</p><script>alert(1)</script>",
         "A" * 5000,
         "(" + "PPO " * 300 + ")",
@@ -157,7 +166,9 @@ def test_hostile_text_does_not_crash(nlp, text: str) -> None:  # type: ignore[no
 
 
 def test_huge_abstract_in_bounded_time(nlp) -> None:  # type: ignore[no-untyped-def]
-    sentence = "We apply Proximal Policy Optimization (PPO) to the ZetaGrid benchmark with LLaMA-3-8B. "
+    sentence = (
+        "We apply Proximal Policy Optimization (PPO) to the ZetaGrid benchmark with LLaMA-3-8B. "
+    )
     text = (sentence * 1200)[:100_000]
     started = time.perf_counter()
     (result,) = extract(nlp, [paper(text)])

@@ -25,7 +25,9 @@ def test_sample_graph_holds_papers_entities_and_repositories(store, sample_graph
     assert papers == 24
     titles = {r[0] for r in store.run("MATCH (p:Paper) RETURN p.title").rows}
     assert "PyVision-RL: Forging Open Agentic Vision Models via RL" in titles
-    repos = {r[0] for r in store.run("MATCH (:Paper)-[:HAS_CODE]->(r:Repository) RETURN r.url").rows}
+    repos = {
+        r[0] for r in store.run("MATCH (:Paper)-[:HAS_CODE]->(r:Repository) RETURN r.url").rows
+    }
     assert {
         "https://github.com/hanxiangqin/omni-col-press",
         "https://github.com/ZDCSlab/PETS",
@@ -60,10 +62,13 @@ def test_rewriting_the_same_graph_changes_nothing(tmp_path: Path, sample_graph: 
         ).rows
         write_graph(store, sample_graph, batch_size=1000)
         assert counts(store) == first
-        assert store.run(
-            "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.count, m.evidence "
-            "ORDER BY p.id, e.key"
-        ).rows == snapshot
+        assert (
+            store.run(
+                "MATCH (p:Paper)-[m:MENTIONS]->(e:Entity) RETURN p.id, e.key, m.count, m.evidence "
+                "ORDER BY p.id, e.key"
+            ).rows
+            == snapshot
+        )
 
 
 def test_graph_persists_after_close(tmp_path: Path, sample_graph: Graph) -> None:

@@ -17,6 +17,7 @@ _SHORT = r"[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}"
 _PAREN = re.compile(r"\(([^()]{1,200})\)")
 _WORD = re.compile(r"[^\s()]+")
 _WINDOW_CHARS = 300
+_FUNCTION_WORDS = frozenset("a an and as at by for from in of on or the to via with".split())
 _STOP_SHORT = frozenset({"e.g.", "i.e.", "cf.", "etc.", "resp.", "see", "ours", "ii", "iii", "iv"})
 
 
@@ -35,10 +36,13 @@ class Acronym:
 def find_acronyms(text: str) -> list[Acronym]:
     """Return the acronym definitions in ``text``, in both directions.
 
-    >>> [(a.short, a.long) for a in find_acronyms(
+    >>> for a in find_acronyms(
     ...     "We train with Proximal Policy Optimisation (PPO) and DREAM (Deep Research "
-    ...     "Evaluation with Agentic Metrics) on a diffusion transformer (DiT).")]
-    [('PPO', 'Proximal Policy Optimisation'), ('DREAM', 'Deep Research Evaluation with Agentic Metrics'), ('DiT', 'diffusion transformer')]
+    ...     "Evaluation with Agentic Metrics) on a diffusion transformer (DiT)."):
+    ...     print(a.short, "=", a.long)
+    PPO = Proximal Policy Optimisation
+    DREAM = Deep Research Evaluation with Agentic Metrics
+    DiT = diffusion transformer
     >>> find_acronyms("small models (e.g., 4B parameters) and Qwen3(8B, 14B)")
     []
     """
@@ -111,6 +115,9 @@ def match_long_form(short: str, words: list[str]) -> int | None:
     chars = [c.casefold() for c in short if c.isalnum()]
     if len(chars) < 2 or not words:
         return None
+    initials = _match_initials(chars, words)
+    if initials is not None:
+        return initials
     text = " ".join(words).casefold()
     # Offsets in ``text`` where each word starts, to map a character back to its word.
     starts = []
@@ -135,6 +142,25 @@ def match_long_form(short: str, words: list[str]) -> int | None:
     if len(words) - word_index > len(chars) + 4:
         return None
     return word_index
+
+
+def _match_initials(chars: list[str], words: list[str]) -> int | None:
+    """Match each short-form character to the initial of a word (or hyphenated part).
+
+    Tried first because it picks the intended long form where the plain
+    letter-by-letter match stops too early (``Policy Optimization`` for PPO).
+    Function words may be skipped; any other skipped word ends the attempt.
+    """
+    parts = [(i, part) for i, word in enumerate(words) for part in re.split(r"-", word) if part]
+    index = len(chars) - 1
+    for word_index, part in reversed(parts):
+        if part[0].casefold() == chars[index]:
+            if index == 0:
+                return word_index
+            index -= 1
+        elif part.casefold() not in _FUNCTION_WORDS:
+            return None
+    return None
 
 
 def _is_short_form(text: str) -> bool:

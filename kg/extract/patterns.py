@@ -68,21 +68,79 @@ _BENCH_NAME = re.compile(
 _STYLE = re.compile(r"(?<![\w-])([A-Z][\w.]*[A-Z0-9][\w.]*)-(style|based|like|inspired)\b")
 # Capitalised words that start sentences or titles and are not names.
 _NOT_NAMES = frozenset(
-    """A An The This That These Those Our We Its Their Each Every Both All Any Some Such
-    Existing Previous Prior Recent Standard Popular Several Many Most Other New Novel Large
-    Public Open Real Synthetic Unified Comprehensive Challenging Diverse Multiple Various
-    In On Of For With From To By As At And Or But""".split()
+    [
+        "A",
+        "An",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Our",
+        "We",
+        "Its",
+        "Their",
+        "Each",
+        "Every",
+        "Both",
+        "All",
+        "Any",
+        "Some",
+        "Such",
+        "Existing",
+        "Previous",
+        "Prior",
+        "Recent",
+        "Standard",
+        "Popular",
+        "Several",
+        "Many",
+        "Most",
+        "Other",
+        "New",
+        "Novel",
+        "Large",
+        "Public",
+        "Open",
+        "Real",
+        "Synthetic",
+        "Unified",
+        "Comprehensive",
+        "Challenging",
+        "Diverse",
+        "Multiple",
+        "Various",
+        "In",
+        "On",
+        "Of",
+        "For",
+        "With",
+        "From",
+        "To",
+        "By",
+        "As",
+        "At",
+        "And",
+        "Or",
+        "But",
+    ]
 )
 _HEAD_TYPES = (
-    (re.compile(r"\b(benchmark|dataset|corpus|testbed|suite|leaderboard|bench)s?\b", re.I),
-     EntityType.DATASET),
+    (
+        re.compile(r"\b(benchmark|dataset|corpus|testbed|suite|leaderboard|bench)s?\b", re.I),
+        EntityType.DATASET,
+    ),
     (re.compile(r"\b(metric|score|measure)s?\b", re.I), EntityType.METRIC),
     (re.compile(r"\b(models?|LLMs?|VLMs?|checkpoints?|agents?)\b", re.I), EntityType.MODEL),
-    (re.compile(
-        r"\b(framework|method|approach|algorithm|pipeline|technique|mechanism|architecture|"
-        r"strategy|paradigm|optimizer|objective|loss|sampler|protocol|system|tokenizer|"
-        r"harness|setup|scheme|procedure|module|layer|operator)s?\b", re.I),
-     EntityType.METHOD),
+    (
+        re.compile(
+            r"\b(framework|method|approach|algorithm|pipeline|technique|mechanism|architecture|"
+            r"strategy|paradigm|optimizer|objective|loss|sampler|protocol|system|tokenizer|"
+            r"harness|setup|scheme|procedure|module|layer|operator)s?\b",
+            re.I,
+        ),
+        EntityType.METHOD,
+    ),
 )
 
 
@@ -148,9 +206,9 @@ def find_urls(text: str) -> list[UrlMatch]:
     return found
 
 
-def find_model_names(text: str, families: set[str] | frozenset[str] = frozenset()) -> list[
-    tuple[int, int]
-]:
+def find_model_names(
+    text: str, families: set[str] | frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     """Return spans of model names with a size (``LLaMA-3-7B``) or a known family and version.
 
     ``families`` holds lowercase family names (``llama``, ``qwen``); a family name
@@ -213,9 +271,7 @@ def head_type(text: str) -> EntityType | None:
 
 def _family_pattern(families: frozenset[str]) -> re.Pattern[str]:
     names = "|".join(re.escape(f) for f in sorted(families, key=len, reverse=True))
-    return re.compile(
-        rf"(?<![\w-])((?i:{names})[-\s]?{_VERSION}(?:-{_PART})*)(?![\w-])"
-    )
+    return re.compile(rf"(?<![\w-])((?i:{names})[-\s]?{_VERSION}(?:-{_PART})*)(?![\w-])")
 
 
 def _trim_non_names(text: str, start: int, end: int) -> tuple[int, int]:

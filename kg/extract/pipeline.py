@@ -122,8 +122,8 @@ class CatalogMatcher:
                     exact_names.add(alias)
                 else:
                     lower_names.add(alias)
-        self.exact.add("name", list(nlp.tokenizer.pipe(sorted(exact_names))))
-        self.lower.add("name", list(nlp.tokenizer.pipe(sorted(lower_names))))
+        self.exact.add("name", [nlp.make_doc(n) for n in sorted(exact_names)])
+        self.lower.add("name", [nlp.make_doc(n) for n in sorted(lower_names)])
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
@@ -135,7 +135,11 @@ class CatalogMatcher:
                     continue
                 candidates.append(
                     Candidate(
-                        span.start_char, span.end_char, "catalog", entry.type, entry.canonical,
+                        span.start_char,
+                        span.end_char,
+                        "catalog",
+                        entry.type,
+                        entry.canonical,
                         weight=3,
                     )
                 )
@@ -196,7 +200,11 @@ class RuleMatcher:
             if proposal.end > proposal.start:
                 candidates.append(
                     Candidate(
-                        proposal.start, proposal.end, "propose", proposal.type, proposed=True,
+                        proposal.start,
+                        proposal.end,
+                        "propose",
+                        proposal.type,
+                        proposed=True,
                         weight=2,
                     )
                 )
@@ -340,9 +348,7 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     repositories = []
     for url in doc._.kg_urls or []:
         section, start, end, sentence = locate(url.start, url.end)
-        repositories.append(
-            Repository(paper.id, url.url, url.kind, sentence, start, end, section)
-        )
+        repositories.append(Repository(paper.id, url.url, url.kind, sentence, start, end, section))
     return PaperExtraction(paper, mentions, repositories)
 
 

@@ -32,9 +32,55 @@ _REGION_END = re.compile(
     r",|;|:|\.\s|\b(?:which|that|to|for|with|on|in|of|by|from|across|at|using)\b|$"
 )
 _COMMON = frozenset(
-    """A An The This That These Our We It In On For To Of And Or With Its Unlike Like Using
-    Compared Beyond Besides Despite While When After Before Although However Moreover Finally
-    Overall Specifically Notably Thus Hence Here Then Also Unlike Via Through Across From By""".split()
+    [
+        "A",
+        "An",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Our",
+        "We",
+        "It",
+        "In",
+        "On",
+        "For",
+        "To",
+        "Of",
+        "And",
+        "Or",
+        "With",
+        "Its",
+        "Unlike",
+        "Like",
+        "Using",
+        "Compared",
+        "Beyond",
+        "Besides",
+        "Despite",
+        "While",
+        "When",
+        "After",
+        "Before",
+        "Although",
+        "However",
+        "Moreover",
+        "Finally",
+        "Overall",
+        "Specifically",
+        "Notably",
+        "Thus",
+        "Hence",
+        "Here",
+        "Then",
+        "Also",
+        "Unlike",
+        "Via",
+        "Through",
+        "Across",
+        "From",
+        "By",
+    ]
 )
 
 

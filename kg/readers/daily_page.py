@@ -196,5 +196,3 @@ def _add_metadata(paper: Paper, group: _Group, report: _Report) -> Paper:
     if "date" not in meta and not any(_DATE_LINE.match(line) for line in group.lines):
         report("metadata block has no date line ('Mon D, YYYY')", group.line)
     return replace(paper, **meta)
-
-

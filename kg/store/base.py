@@ -177,7 +177,9 @@ def _set_type_labels(store: GraphStore, graph: Graph, batch_size: int) -> None:
 def _search_names(*names: str) -> set[str]:
     """Lowercase, hyphen-free spellings that the read queries compare ``$name`` against."""
     return {
-        variant.casefold().replace("-", " ") for name in names for variant in spelling_variants(name)
+        variant.casefold().replace("-", " ")
+        for name in names
+        for variant in spelling_variants(name)
     }
 
 

@@ -1,0 +1,80 @@
+"""The Cypher library: every query parses its header, binds parameters and runs."""
+
+import pytest
+
+from kg.errors import QueryError
+from kg.query import bind_params, list_queries, load_query
+
+# Arguments that make each read query return rows on the sample page.
+SAMPLE_ARGS = {
+    "papers_mentioning": {"name": "Test-time training"},
+    "co_mentioned": {"name": "BEIR"},
+    "shared_entities": {"a": "title:24f9d8e550270b24", "b": "title:5c2eebaa81e259e3"},
+    "top_entities": {"type": "Dataset"},
+    "overlapping_pairs": {},
+    "proposed_entities": {},
+}
+READ_QUERIES = [q.name for q in list_queries()]
+
+
+def test_library_has_the_documented_read_queries() -> None:
+    assert set(SAMPLE_ARGS) <= set(READ_QUERIES)
+    for query in list_queries(include_internal=True):
+        assert query.description, f"{query.name}.cypher has no header comment"
+
+
+@pytest.mark.parametrize("name", READ_QUERIES)
+def test_every_read_query_runs_and_answers(store, name: str) -> None:  # type: ignore[no-untyped-def]
+    query = load_query(name)
+    result = store.run(query.text, bind_params(query, SAMPLE_ARGS.get(name, {})))
+    assert result.columns
+    assert result.rows, f"{name} returned no rows on the sample page"
+
+
+def test_papers_mentioning_finds_an_entity_by_any_alias(store) -> None:  # type: ignore[no-untyped-def]
+    query = load_query("papers_mentioning")
+    for name in ("TTT", "test-time training", "Test-Time Training"):
+        rows = store.run(query.text, bind_params(query, {"name": name})).records()
+        assert [r["title"] for r in rows] == [
+            "Test-Time Training with KV Binding Is Secretly Linear Attention"
+        ], name
+
+
+def test_overlapping_pairs_lists_what_papers_share(store) -> None:  # type: ignore[no-untyped-def]
+    query = load_query("overlapping_pairs")
+    rows = store.run(query.text, bind_params(query, {})).records()
+    top = rows[0]
+    assert top["overlap"] == len(top["shared"]) >= 2
+    assert top["paper_a"] < top["paper_b"]
+
+
+def test_shared_entities_of_two_papers(store) -> None:  # type: ignore[no-untyped-def]
+    query = load_query("shared_entities")
+    rows = store.run(query.text, bind_params(query, SAMPLE_ARGS["shared_entities"])).records()
+    assert "BEIR" in {r["entity"] for r in rows}
+
+
+def test_parameters_are_typed_and_checked() -> None:
+    query = load_query("top_entities")
+    assert bind_params(query, {"limit": "3"}) == {"type": "", "limit": 3}
+    with pytest.raises(QueryError, match="must be int"):
+        bind_params(query, {"limit": "ten"})
+    with pytest.raises(QueryError, match="no parameter 'lmit'"):
+        bind_params(query, {"lmit": "3"})
+    with pytest.raises(QueryError, match="needs -p name"):
+        bind_params(load_query("papers_mentioning"), {})
+
+
+def test_query_names_cannot_reach_outside_the_library() -> None:
+    with pytest.raises(QueryError, match="bad query name"):
+        load_query("../pyproject")
+    with pytest.raises(QueryError, match="no query named 'nope'"):
+        load_query("nope")
+
+
+def test_injection_through_a_parameter_is_just_a_value(store) -> None:  # type: ignore[no-untyped-def]
+    before = store.run("MATCH (n) RETURN count(n)").rows
+    query = load_query("papers_mentioning")
+    for evil in ("') DETACH DELETE n //", "x' OR 1=1 //", "`) MATCH (n) DETACH DELETE n //"):
+        assert store.run(query.text, bind_params(query, {"name": evil})).rows == []
+    assert store.run("MATCH (n) RETURN count(n)").rows == before
