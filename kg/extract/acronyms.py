@@ -17,7 +17,26 @@ _SHORT = r"[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}"
 _PAREN = re.compile(r"\(([^()]{1,200})\)")
 _WORD = re.compile(r"[^\s()]+")
 _WINDOW_CHARS = 300
-_FUNCTION_WORDS = frozenset("a an and as at by for from in of on or the to via with".split())
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+    ]
+)
 _STOP_SHORT = frozenset({"e.g.", "i.e.", "cf.", "etc.", "resp.", "see", "ours", "ii", "iii", "iv"})
 
 
