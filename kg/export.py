@@ -84,7 +84,6 @@ def to_network(graph: nx.Graph) -> tuple[Network, ViewStats]:
             "color": TYPE_COLOURS.get(kind, "#bab0ac"),
             "size": 8 + 6 * math.sqrt(degree),
             "shape": "square" if kind == "Paper" else "dot",
-            "group": kind,
         }
         if node in positions:
             options["x"], options["y"] = (float(v) for v in positions[node])

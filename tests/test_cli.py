@@ -56,6 +56,11 @@ def test_html_view_is_offline_and_holds_the_nodes(built: Path) -> None:
     labels = {n["label"] for n in nodes}
     assert len(nodes) == graph_counts(built / "kg.db")[0]
     assert "CHAIN" in labels and "TTT" in labels
+    # Colours are ours (the legend's), not vis-network's group palette.
+    from kg.export import TYPE_COLOURS
+
+    assert {n["color"] for n in nodes} <= set(TYPE_COLOURS.values())
+    assert not any("group" in n for n in nodes)
     assert any(label.startswith("PyVision-RL") for label in labels)
     for kind in ("Paper", "Method", "Dataset", "Model"):
         assert f"</span>{kind} (" in html, f"legend lacks {kind}"
