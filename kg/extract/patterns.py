@@ -8,6 +8,7 @@ into candidates.
 import re
 from dataclasses import dataclass
 
+from kg.extract.names import NOT_NAMES, is_name
 from kg.models import EntityType
 
 __all__ = [
@@ -66,65 +67,6 @@ _BENCH_NAME = re.compile(
 )
 # ``GRPO-style``, ``BERT-based``, ``AlphaEvolve-inspired``.
 _STYLE = re.compile(r"(?<![\w-])([A-Z][\w.]*[A-Z0-9][\w.]*)-(style|based|like|inspired)\b")
-# Capitalised words that start sentences or titles and are not names.
-_NOT_NAMES = frozenset(
-    [
-        "A",
-        "An",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Our",
-        "We",
-        "Its",
-        "Their",
-        "Each",
-        "Every",
-        "Both",
-        "All",
-        "Any",
-        "Some",
-        "Such",
-        "Existing",
-        "Previous",
-        "Prior",
-        "Recent",
-        "Standard",
-        "Popular",
-        "Several",
-        "Many",
-        "Most",
-        "Other",
-        "New",
-        "Novel",
-        "Large",
-        "Public",
-        "Open",
-        "Real",
-        "Synthetic",
-        "Unified",
-        "Comprehensive",
-        "Challenging",
-        "Diverse",
-        "Multiple",
-        "Various",
-        "In",
-        "On",
-        "Of",
-        "For",
-        "With",
-        "From",
-        "To",
-        "By",
-        "As",
-        "At",
-        "And",
-        "Or",
-        "But",
-    ]
-)
 _HEAD_TYPES = (
     (
         re.compile(r"\b(benchmark|dataset|corpus|testbed|suite|leaderboard|bench)s?\b", re.I),
@@ -241,7 +183,7 @@ def find_cues(text: str) -> list[Cue]:
     cues = []
     for match in _NAME_BEFORE_NOUN.finditer(text):
         start, end = _trim_non_names(text, match.start(1), match.end(1))
-        if start < end and _looks_like_name(text[start:end]):
+        if start < end and is_name(text[start:end]):
             noun = match.group(2).casefold()
             cues.append(Cue(start, end, _CUE_NOUNS[noun], noun))
     for match in _BENCH_NAME.finditer(text):
@@ -277,19 +219,8 @@ def _family_pattern(families: frozenset[str]) -> re.Pattern[str]:
 def _trim_non_names(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading words that are capitalised but are not part of a name (``The``, ``On``)."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    while words and words[0].group() in _NOT_NAMES:
+    while words and words[0].group() in NOT_NAMES:
         words.pop(0)
     if not words:
         return end, end
     return start + words[0].start(), end
-
-
-def _looks_like_name(text: str) -> bool:
-    """Tell a name (``LoCoMo``, ``GSM8K``, ``Long-Horizon Household``) from a capitalised word.
-
-    A single word needs an inner capital or a digit: ``Retrieval algorithm`` and
-    ``Language model`` are not names.
-    """
-    if any(c.isdigit() for c in text) or re.search(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]", text):
-        return True
-    return len(re.split(r"[\s-]", text)) > 1 and text.split()[0] not in _NOT_NAMES

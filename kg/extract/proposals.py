@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from kg.extract.names import NOT_NAMES, is_name
 from kg.extract.patterns import head_type
 from kg.models import EntityType
 
@@ -30,57 +31,6 @@ _DESCRIPTION = re.compile(r"(?:\s*\([^()]{1,200}\))?,\s+(?:an?|the|our)\s+([^,.;
 # Where the object of ``we propose`` ends.
 _REGION_END = re.compile(
     r",|;|:|\.\s|\b(?:which|that|to|for|with|on|in|of|by|from|across|at|using)\b|$"
-)
-_COMMON = frozenset(
-    [
-        "A",
-        "An",
-        "The",
-        "This",
-        "That",
-        "These",
-        "Our",
-        "We",
-        "It",
-        "In",
-        "On",
-        "For",
-        "To",
-        "Of",
-        "And",
-        "Or",
-        "With",
-        "Its",
-        "Unlike",
-        "Like",
-        "Using",
-        "Compared",
-        "Beyond",
-        "Besides",
-        "Despite",
-        "While",
-        "When",
-        "After",
-        "Before",
-        "Although",
-        "However",
-        "Moreover",
-        "Finally",
-        "Overall",
-        "Specifically",
-        "Notably",
-        "Thus",
-        "Hence",
-        "Here",
-        "Then",
-        "Also",
-        "Unlike",
-        "Via",
-        "Through",
-        "Across",
-        "From",
-        "By",
-    ]
 )
 
 
@@ -112,7 +62,7 @@ def find_proposals(text: str) -> list[Proposal]:
         region = _REGION_END.search(text, name_start)
         region_end = region.start() if region and region.start() > name_start else name_start
         name = _NAME.match(text, name_start)
-        if name and _is_name(name.group(1)):
+        if name and is_name(name.group(1)):
             end = _cut_trailing_common(text, name.start(1), name.end(1))
             apposition = _DESCRIPTION.match(text, end)
             described = head_type(apposition.group(1)) if apposition else None
@@ -140,12 +90,14 @@ def find_appositions(text: str) -> list[tuple[int, int, EntityType]]:
     for match in _APPOSITION.finditer(text):
         name = match.group(1)
         type_ = head_type(match.group(3))
-        if type_ is None or not _is_name(name):
+        if type_ is None or not is_name(name):
             continue
         start = match.start(1)
         words = name.split()
         # ``Using General AgentBench, we`` -> drop leading capitalised verbs.
-        while len(words) > 1 and (words[0] in _COMMON or re.fullmatch(r"[A-Z][a-z]+ing", words[0])):
+        while len(words) > 1 and (
+            words[0] in NOT_NAMES or re.fullmatch(r"[A-Z][a-z]+ing", words[0])
+        ):
             start += len(words[0]) + 1
             words = words[1:]
         found.append((start, match.end(1), type_))
@@ -165,23 +117,13 @@ def title_name(title: str) -> tuple[int, int] | None:
     if not match:
         return None
     name = match.group(1)
-    if len(name.split()) > 3 or not _is_name(name):
+    if len(name.split()) > 3 or not is_name(name):
         return None
     return match.start(1), match.end(1)
 
 
-def _is_name(text: str) -> bool:
-    words = text.split()
-    if not words or words[0] in _COMMON:
-        return False
-    if any(c.isdigit() for c in text) or re.search(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]", text):
-        return True
-    # Several capitalised words (``Implicit Intelligence``) make a name; one does not.
-    return len(words) > 1 and all(w[0].isupper() for w in words)
-
-
 def _cut_trailing_common(text: str, start: int, end: int) -> int:
     words = list(re.finditer(r"\S+", text[start:end]))
-    while len(words) > 1 and words[-1].group() in _COMMON:
+    while len(words) > 1 and words[-1].group() in NOT_NAMES:
         words.pop()
     return start + words[-1].end()

@@ -1,0 +1,34 @@
+"""Tell names (``LoCoMo``, ``GSM8K``, ``Long-Horizon Household``) from capitalised words."""
+
+import re
+
+__all__ = ["NOT_NAMES", "is_name"]
+
+# Capitalised words that start sentences, titles or clauses and are not names.
+NOT_NAMES = frozenset(
+    """A An The This That These Those Our We It Its Their Each Every Both All Any Some Such
+    Existing Previous Prior Recent Standard Popular Several Many Most Other New Novel Large
+    Public Open Real Synthetic Unified Comprehensive Challenging Diverse Multiple Various
+    In On Of For To By As At And Or But With Unlike Like Using Compared Beyond Besides Despite
+    While When After Before Although However Moreover Finally Overall Specifically Notably
+    Thus Hence Here Then Also Via Through Across From""".split()
+)
+
+
+def is_name(text: str) -> bool:
+    """Return whether ``text`` reads as a name rather than ordinary capitalised words.
+
+    A digit, an inner capital or a capitalised hyphen part makes a name; so do
+    several capitalised words. One plain capitalised word does not.
+
+    >>> [is_name(t) for t in ("LoCoMo", "Terminal-Corpus", "Implicit Intelligence", "Retrieval")]
+    [True, True, True, False]
+    >>> is_name("The Benchmark")
+    False
+    """
+    words = text.split()
+    if not words or words[0] in NOT_NAMES:
+        return False
+    if any(c.isdigit() for c in text) or re.search(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]", text):
+        return True
+    return len(words) > 1 and all(w[0].isupper() for w in words)
