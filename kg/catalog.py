@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +34,12 @@ class CatalogEntry:
         return (self.canonical, *self.aliases)
 
 
+# Hyphens, dashes, slashes and whitespace all separate words the same way.
+_SEPARATORS = re.compile(r"[-_\u2010\u2011\u2013\u2014/\s]+")
+_BRITISH = re.compile(r"(?<=\w)is(ation|ations|e|ed|es|ing|er|ers)\b")
+
+
+@lru_cache(maxsize=1 << 16)  # the same names recur in every abstract
 def name_key(name: str) -> str:
     """Return the key under which two spellings of a name are the same.
 
@@ -48,8 +54,8 @@ def name_key(name: str) -> str:
     True
     """
     text = name.casefold().strip().strip(".,;:!?\"'()[]{}")
-    text = re.sub(r"[-_\u2010\u2011\u2013\u2014/\s]+", " ", text)  # hyphens and dashes
-    text = re.sub(r"(?<=\w)is(ation|ations|e|ed|es|ing|er|ers)\b", r"iz\1", text)
+    text = _SEPARATORS.sub(" ", text)
+    text = _BRITISH.sub(r"iz\1", text)
     return text.strip()
 
 

@@ -15,6 +15,10 @@ NOT_NAMES = frozenset(
 )
 
 
+# An inner capital, two capitals in a row, or a capitalised part after a hyphen.
+_NAME_SHAPE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]")
+
+
 def is_name(text: str) -> bool:
     """Return whether ``text`` reads as a name rather than ordinary capitalised words.
 
@@ -29,6 +33,6 @@ def is_name(text: str) -> bool:
     words = text.split()
     if not words or words[0] in NOT_NAMES:
         return False
-    if any(c.isdigit() for c in text) or re.search(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]", text):
+    if any(c.isdigit() for c in text) or _NAME_SHAPE.search(text):
         return True
     return len(words) > 1 and all(w[0].isupper() for w in words)

@@ -7,6 +7,7 @@ into candidates.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.names import NOT_NAMES, is_name
 from kg.models import EntityType
@@ -37,6 +38,7 @@ _PART = r"[A-Za-z0-9][A-Za-z0-9.]*"
 _SIZED_MODEL = re.compile(
     rf"(?<![\w-])([A-Z][A-Za-z0-9.]*(?:-{_PART})*?-{_SIZE}(?:-{_PART})*)(?![\w-])"
 )
+_SIZE_HINT = re.compile(rf"-{_SIZE}(?![\w])")
 _NAME_WORDS = r"[A-Z][\w.+]*(?:-[\w.+]+)*"
 # ``the X benchmark``, ``X dataset``, ``on the X Benchmark`` with X a capitalised name.
 _CUE_NOUNS = {
@@ -58,9 +60,12 @@ _CUE_NOUNS = {
     "metric": EntityType.METRIC,
     "score": EntityType.METRIC,
 }
-_NAME_BEFORE_NOUN = re.compile(
-    rf"(?<!\d )\b((?:{_NAME_WORDS} ){{0,3}}{_NAME_WORDS}) ({'|'.join(_CUE_NOUNS)})s?\b"
-)
+_NON_SPACE = re.compile(r"\S+")
+_CUE_NOUN = re.compile(rf"(?<= )({'|'.join(_CUE_NOUNS)})(?:s|es)?\b")
+# A capitalised name of up to four words ending with the space before a cue noun.
+_NAME_BEFORE = re.compile(rf"((?:{_NAME_WORDS} ){{0,3}}{_NAME_WORDS}) $")
+_NUMBER_BEFORE = re.compile(r"\d $")
+_CUE_WINDOW = 160  # characters: four name words and some
 # Names that say what they are: Terminal-Bench 2.0, LongCLI-Bench, SWE-bench, AgentBench.
 _BENCH_NAME = re.compile(
     r"(?<![\w-])((?:[A-Z][\w]* )?[A-Z][\w]*-?[Bb]ench(?:mark)?(?: \d+(?:\.\d+)?)?)(?![\w-])"
@@ -160,9 +165,14 @@ def find_model_names(
     >>> [text[s:e] for s, e in find_model_names(text, {"qwen", "gpt", "llama"})]
     ['LLaMA-3-7B', 'Qwen3', 'GPT-4o']
     """
-    spans = {(m.start(1), m.end(1)) for m in _SIZED_MODEL.finditer(text)}
-    if families:
-        pattern = _family_pattern(frozenset(families))
+    spans: set[tuple[int, int]] = set()
+    # Cheap tests first: most abstracts name no sized model and no model family.
+    if _SIZE_HINT.search(text):
+        spans |= {(m.start(1), m.end(1)) for m in _SIZED_MODEL.finditer(text)}
+    lowered = text.casefold()
+    present = frozenset(f for f in families if f in lowered)
+    if present:
+        pattern = _family_pattern(present)
         spans |= {(m.start(1), m.end(1)) for m in pattern.finditer(text)}
     # Keep the longest of overlapping spans.
     kept: list[tuple[int, int]] = []
@@ -181,10 +191,19 @@ def find_cues(text: str) -> list[Cue]:
     [('LoCoMo', <EntityType.DATASET: 'Dataset'>, 'benchmark'), ('GRPO', None, 'style')]
     """
     cues = []
-    for match in _NAME_BEFORE_NOUN.finditer(text):
+    # Find the (rare) cue nouns first, then look for a name just before each one:
+    # much faster than trying the name pattern at every capital letter.
+    for noun_match in _CUE_NOUN.finditer(text):
+        window_start = max(0, noun_match.start() - _CUE_WINDOW)
+        # The leftmost match ending right before the noun is the longest name there.
+        match = _NAME_BEFORE.search(text, window_start, noun_match.start())
+        if not match or (match.start() > 0 and text[match.start() - 1] not in " (\n"):
+            continue
+        if _NUMBER_BEFORE.search(text, 0, match.start()):  # ``12 IR datasets``: not a name
+            continue
         start, end = _trim_non_names(text, match.start(1), match.end(1))
         if start < end and is_name(text[start:end]):
-            noun = match.group(2).casefold()
+            noun = noun_match.group(1)
             cues.append(Cue(start, end, _CUE_NOUNS[noun], noun))
     for match in _BENCH_NAME.finditer(text):
         start, end = _trim_non_names(text, match.start(1), match.end(1))
@@ -211,6 +230,7 @@ def head_type(text: str) -> EntityType | None:
     return best[1] if best else None
 
 
+@lru_cache(maxsize=4096)
 def _family_pattern(families: frozenset[str]) -> re.Pattern[str]:
     names = "|".join(re.escape(f) for f in sorted(families, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])((?i:{names})[-\s]?{_VERSION}(?:-{_PART})*)(?![\w-])")
@@ -218,7 +238,7 @@ def _family_pattern(families: frozenset[str]) -> re.Pattern[str]:
 
 def _trim_non_names(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading words that are capitalised but are not part of a name (``The``, ``On``)."""
-    words = list(re.finditer(r"\S+", text[start:end]))
+    words = list(_NON_SPACE.finditer(text[start:end]))
     while words and words[0].group() in NOT_NAMES:
         words.pop(0)
     if not words:

@@ -1,0 +1,76 @@
+"""Extraction throughput against spaCy's bare tokenizer, on the same abstracts, in one run.
+
+    python benchmarks/extract_speed.py                 # 10,000 abstracts, 1 worker
+    python benchmarks/extract_speed.py --workers 2     # also 2 worker processes
+
+Reads the first N abstracts (in sorted file order) of ../shared/data/corpus/paperlists and
+prints abstracts/s for (a) ``spacy.blank("en")``'s tokenizer alone, (b) kg's full extractor
+(one process), and the ratio b/a; with ``--workers N`` also (c) N processes and c/b. The
+machine is shared and noisy, so compare ratios measured in the same run, not seconds.
+"""
+
+import argparse
+import gzip
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import spacy
+
+from kg.extract import extract, load_nlp
+from kg.extract.workers import extract_parallel
+from kg.models import Paper
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "paperlists"
+
+
+def read_abstracts(limit: int) -> list[Paper]:
+    papers: list[Paper] = []
+    for path in sorted(CORPUS.glob("*/*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for record in json.load(f):
+                if record.get("abstract") and record.get("title"):
+                    papers.append(Paper(str(len(papers)), record["title"], record["abstract"]))
+                    if len(papers) == limit:
+                        return papers
+    return papers
+
+
+def timed(run: Iterator[object]) -> float:
+    started = time.perf_counter()
+    for _ in run:
+        pass
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--abstracts", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+
+    papers = read_abstracts(args.abstracts)
+    texts = [p.title + "\n\n" + p.abstract for p in papers]
+    tokenizer = spacy.blank("en").tokenizer
+    nlp = load_nlp()
+    list(extract(nlp, papers[:50]))  # warm up: vocab, regex and catalog caches
+
+    tokenizer_s = timed(tokenizer.pipe(texts))
+    one_s = timed(extract(nlp, papers))
+    n = len(papers)
+    print(f"abstracts: {n} from {CORPUS}")
+    print(f"(a) tokenizer only      {n / tokenizer_s:>8,.0f} abstracts/s")
+    print(
+        f"(b) kg extractor        {n / one_s:>8,.0f} abstracts/s   b/a = {tokenizer_s / one_s:.2f}"
+    )
+    if args.workers > 1:
+        many_s = timed(extract_parallel(papers, workers=args.workers))
+        print(
+            f"(c) kg, {args.workers} workers      {n / many_s:>8,.0f} abstracts/s   "
+            f"c/b = {one_s / many_s:.2f}  (includes starting the workers)"
+        )
+
+
+if __name__ == "__main__":
+    main()
