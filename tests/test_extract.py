@@ -175,3 +175,33 @@ def test_huge_abstract_in_bounded_time(nlp) -> None:  # type: ignore[no-untyped-
     elapsed = time.perf_counter() - started
     assert len(result.mentions) > 1000
     assert elapsed < 15, f"100k-character abstract took {elapsed:.1f}s"
+
+
+def test_worker_processes_give_the_same_result_as_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract.workers import extract_parallel
+    from kg.ingest import read_papers
+
+    from .conftest import SAMPLE
+
+    papers = list(read_papers(SAMPLE))
+    one = list(extract(nlp, papers))
+    two = list(extract_parallel(papers, workers=2, chunk_size=5))
+    assert [e.paper.id for e in two] == [p.id for p in papers]
+    assert [e.mentions for e in two] == [e.mentions for e in one]
+    assert [e.repositories for e in two] == [e.repositories for e in one]
+
+
+def test_a_papers_own_definition_beats_the_catalog_meaning(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "We define the Pixel Prediction Objective (PPO). PPO improves sharpness."
+    found = mentions(nlp, text)
+    assert {m.canonical for m in found} == {"Pixel Prediction Objective"}
+
+
+def test_catalog_includes_generated_lists() -> None:
+    from kg.catalog import load_catalog
+
+    catalog = load_catalog()
+    assert len(catalog) > 10_000
+    assert catalog.lookup("Stanford University") is not None
+    entry = catalog.lookup("object detection")
+    assert entry is not None and entry.type is EntityType.TASK

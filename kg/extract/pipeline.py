@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.catalog import Catalog, load_catalog, name_key
+from kg.catalog import Catalog, CatalogEntry, load_catalog, name_key
 from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
@@ -32,7 +32,8 @@ _SEPARATOR = "\n\n"
 # A title is never longer than this; past it, stop looking for the title/abstract break.
 _MAX_TITLE_TOKENS = 200
 # When two candidates cover the same span, the lower rank wins.
-_RULE_RANK = {"catalog": 0, "acronym": 1, "model": 2, "cue": 3, "apposition": 4, "propose": 5}
+# An acronym the paper defines beats the catalog's meaning of the same letters (DREAM).
+_RULE_RANK = {"acronym": 0, "catalog": 1, "model": 2, "cue": 3, "apposition": 4, "propose": 5}
 
 for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_title_length", "kg_text"):
     Doc.set_extension(_name, default=None, force=True)
@@ -181,7 +182,12 @@ class RuleMatcher:
         doc._.kg_urls = urls
         url_spans = [(u.start, u.end) for u in urls]
         for acronym in find_acronyms(text):
-            entry = self.catalog.lookup(acronym.short) or self.catalog.lookup(acronym.long)
+            entry = self.catalog.lookup(acronym.long)
+            by_short = self.catalog.lookup(acronym.short)
+            if entry is None and by_short is not None and _long_form_matches(by_short, acronym.long):
+                entry = by_short  # ``Proximal Policy Optimisation (PPO)``: same thing
+            # Otherwise the paper's own long form wins: ``PPO (Pixel Prediction Objective)``
+            # is not the catalog's PPO.
             after = text[acronym.short_end + 1 : acronym.short_end + 40]
             if entry:
                 type_, canonical, weight = entry.type, entry.canonical, 3
@@ -381,6 +387,12 @@ def _candidates(doc: Doc) -> list[Candidate]:
 def _catalog_canonical(catalog: Catalog, name: str) -> str | None:
     entry = catalog.lookup(name)
     return entry.canonical if entry else None
+
+
+def _long_form_matches(entry: CatalogEntry, long: str) -> bool:
+    """Whether ``long`` spells one of the entry's names (ignoring case, hyphens, -ise/-ize)."""
+    key = name_key(long)
+    return any(name_key(name) == key for name in entry.names)
 
 
 def _type_right_after(text: str) -> EntityType | None:
