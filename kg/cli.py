@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from kg.errors import InputError, KgError
+from kg.gold import FORMATS as GOLD_FORMATS
+from kg.gold import SPLITS
 from kg.models import Paper
 
 __all__ = ["cli", "main"]
@@ -266,6 +268,62 @@ def stats(db: str) -> None:
     click.echo(_table(top.columns, top.rows))
 
 
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(list(GOLD_FORMATS)),
+    help="Gold format (default: detected from the extension and content).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(SPLITS),
+    help="Part of gold without an official split to score "
+    "(default: held-out for dataset-mentions, else all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score the first N documents only.")
+def eval_command(
+    gold: str, format_: str | None, split: str | None, as_json: bool, limit: int | None
+) -> None:
+    """Score the extractor against gold annotations: precision, recall, F1 per type.
+
+    \b
+    Example:
+        kg eval ../shared/data/gold/scierc/dev.json
+        kg eval sentences.csv --format dataset-mentions --split held-out --json
+    """
+    from kg.evaluate import evaluate
+    from kg.extract import load_nlp
+    from kg.gold import read_gold
+
+    problems: list[InputError] = []
+    gold_set = read_gold(gold, format=format_, split=split, limit=limit, errors=problems)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    if not gold_set.documents:
+        raise InputError(f"no gold documents to score (split {gold_set.split})", path=gold)
+    report = evaluate(load_nlp(), gold_set)
+    click.echo(
+        f"Scored {report.documents} documents from {gold} "
+        f"(format {report.format}, split {report.split}"
+        + (f"; skipped {len(problems)} malformed record(s))." if problems else ")."),
+        err=True,
+    )
+    if as_json:
+        record = {**report.to_dict(), "problems": [str(p) for p in problems]}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    columns = ["match", "label", "precision", "recall", "f1", "support", "predicted", "tp"]
+    rows = [
+        [match, label, *_ratios(s.precision, s.recall, s.f1), s.support, s.predicted, s.tp]
+        for match, by_label in report.scores.items()
+        for label, s in by_label.items()
+    ]
+    click.echo(_table(columns, rows))
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     # Let SIGTERM unwind like Ctrl-C so the embedded database is saved and stopped.
@@ -313,6 +371,10 @@ def _counts(store: Any) -> dict[str, int]:
     nodes = store.run("MATCH (n) RETURN count(n)").rows[0][0]
     relationships = store.run("MATCH ()-[r]->() RETURN count(r)").rows[0][0]
     return {"nodes": nodes, "relationships": relationships}
+
+
+def _ratios(*values: float) -> list[str]:
+    return [f"{v:.3f}" for v in values]
 
 
 def _table(columns: list[str], rows: list[list[Any]], *, width: int = 60) -> str:
