@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from importlib import resources
 
 import spacy
 from spacy.language import Language
@@ -25,6 +26,14 @@ from kg.models import EntityType, Mention, Paper, Repository
 
 __all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
 
+# The NER model trained by training/train.sh (tok2vec + ner: METHOD, TASK, DATASET, METRIC).
+NER_PATH = resources.files("kg").joinpath("data/ner")
+_NER_TYPES = {
+    "METHOD": EntityType.METHOD,
+    "TASK": EntityType.TASK,
+    "DATASET": EntityType.DATASET,
+    "METRIC": EntityType.METRIC,
+}
 # Bump when a change alters what is extracted, so cached results are redone.
 EXTRACTOR_VERSION = "1"
 # Between the title and the abstract in the text a paper's doc is built from.
@@ -33,7 +42,15 @@ _SEPARATOR = "\n\n"
 _MAX_TITLE_TOKENS = 200
 # When two candidates cover the same span, the lower rank wins.
 # An acronym the paper defines beats the catalog's meaning of the same letters (DREAM).
-_RULE_RANK = {"acronym": 0, "catalog": 1, "model": 2, "cue": 3, "apposition": 4, "propose": 5}
+_RULE_RANK = {
+    "acronym": 0,
+    "catalog": 1,
+    "model": 2,
+    "cue": 3,
+    "apposition": 4,
+    "propose": 5,
+    "ner": 6,
+}
 
 for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_title_length", "kg_text"):
     Doc.set_extension(_name, default=None, force=True)
@@ -66,16 +83,21 @@ class PaperExtraction:
     repositories: list[Repository]
 
 
-def load_nlp(*, catalog: str | None = None) -> Language:
+def load_nlp(*, catalog: str | None = None, ner: bool = True) -> Language:
     """Build kg's extraction pipeline (no downloaded model needed).
 
     ``catalog`` is the path of a catalog JSON lines file to use instead of the
-    one shipped with kg.
+    one shipped with kg. ``ner=False`` leaves out the trained NER component
+    (``kg/data/ner``): rules and catalog only, several times faster.
     """
     nlp = spacy.blank("en")
     config = {"catalog": catalog}
     nlp.add_pipe("kg_title_break")
     nlp.add_pipe("sentencizer")
+    if ner and NER_PATH.joinpath("meta.json").is_file():
+        trained = spacy.load(str(NER_PATH))
+        nlp.add_pipe("tok2vec", source=trained)
+        nlp.add_pipe("ner", source=trained)
     nlp.add_pipe("kg_catalog", config=config)
     nlp.add_pipe("kg_rules", config=config)
     nlp.add_pipe("kg_resolve", config=config)
@@ -184,7 +206,11 @@ class RuleMatcher:
         for acronym in find_acronyms(text):
             entry = self.catalog.lookup(acronym.long)
             by_short = self.catalog.lookup(acronym.short)
-            if entry is None and by_short is not None and _long_form_matches(by_short, acronym.long):
+            if (
+                entry is None
+                and by_short is not None
+                and _long_form_matches(by_short, acronym.long)
+            ):
                 entry = by_short  # ``Proximal Policy Optimisation (PPO)``: same thing
             # Otherwise the paper's own long form wins: ``PPO (Pixel Prediction Objective)``
             # is not the catalog's PPO.
@@ -210,7 +236,12 @@ class RuleMatcher:
                 candidates.append(Candidate(start, end, "model", EntityType.MODEL, weight=2))
         for cue in find_cues(text):
             if not _inside(cue.start, cue.end, url_spans):
-                candidates.append(Candidate(cue.start, cue.end, "cue", cue.type, weight=2))
+                name_start, name_end = cue.name_span
+                candidates.append(
+                    Candidate(
+                        cue.start, cue.end, "cue", cue.type, text[name_start:name_end], weight=2
+                    )
+                )
         for start, end, type_ in find_appositions(text):
             candidates.append(Candidate(start, end, "apposition", type_, weight=2))
         title_length = doc._.kg_title_length or 0
@@ -259,9 +290,33 @@ class Resolver:
             for match in re.finditer(rf"(?<![\w-]){re.escape(short)}s?(?![\w-])", text):
                 candidates.append(replace(definition, start=match.start(), end=match.end()))
         chosen = _choose(candidates)
+        chosen = _add_model_spans(doc, chosen)
         mentions = _unify(text, chosen, self.catalog)
         doc._.kg_mentions = mentions
         return doc
+
+
+def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """Add the trained NER's spans where no rule found anything.
+
+    Rules are precise on what they know (acronyms, catalog names, versioned models,
+    cues); the model finds open-vocabulary phrases (``optical flow estimation``).
+    A model span that overlaps a rule's span is dropped, whatever its length.
+    """
+    if not doc.ents:
+        return chosen
+    starts = [c.start for c in chosen]
+    added = []
+    for ent in doc.ents:
+        type_ = _NER_TYPES.get(ent.label_)
+        if type_ is None:
+            continue
+        start, end = ent.start_char, ent.end_char
+        i = bisect.bisect_left(starts, end)
+        if i > 0 and chosen[i - 1].end > start:
+            continue  # overlaps the rule span that starts last before ``end``
+        added.append(Candidate(start, end, "ner", type_, weight=1))
+    return sorted(chosen + added, key=lambda c: c.start)
 
 
 def _mark_proposed(candidates: list[Candidate], proposals: list[Proposal]) -> None:
