@@ -89,9 +89,10 @@ def build(
         write_graph(store, graph, batch_size=batch_size)
         counts = _counts(store)
         if html:
-            from kg.export import write_html
+            from kg.export import ViewSpec, read_view, write_html
 
-            write_html(store, html)
+            view, notes = read_view(store, ViewSpec())
+            write_html(view, html, notes=notes)
     finally:
         store.close()
     click.echo(
@@ -209,32 +210,152 @@ def query(
 
 @cli.group(cls=KgGroup)
 def export() -> None:
-    """Export the stored graph (HTML view).
+    """Export the stored graph: an HTML view, or GraphML, GEXF, JSON and CSV for other tools.
 
     \b
     Example:
         kg export html kg.html --db kg.db
+        kg export gexf kg.gexf --view concepts
     """
+
+
+VIEW_TYPES = ("Method", "Dataset", "Model", "Task", "Metric", "Organization", "Repository")
+
+
+def view_options(command: Any) -> Any:
+    """Add the options every export shares: which view, and what to keep in it."""
+    options = [
+        click.option(
+            "--view",
+            type=click.Choice(["overlap", "concepts", "bipartite", "ego"]),
+            default="overlap",
+            show_default=True,
+            help="overlap: papers joined by shared entities; concepts: entities named "
+            "together; bipartite: papers and entities; ego: around --entity or --paper.",
+        ),
+        click.option("--entity", help="Ego view: centre on this entity (name or alias)."),
+        click.option("--paper", help="Ego view: centre on this paper id."),
+        click.option(
+            "--depth",
+            type=click.IntRange(min=1),
+            default=2,
+            show_default=True,
+            help="Ego view: links to follow from the centre.",
+        ),
+        click.option(
+            "--type",
+            "types",
+            multiple=True,
+            type=click.Choice(VIEW_TYPES, case_sensitive=False),
+            help="Keep only entities of this type (repeatable).",
+        ),
+        click.option(
+            "--min-weight",
+            type=click.FloatRange(min=0),
+            default=1,
+            show_default=True,
+            help="Drop links lighter than this (shared entities, co-mentions or mentions).",
+        ),
+        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Papers on or after."),
+        click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Papers on or before."),
+        click.option("--top", type=click.IntRange(min=1), help="Keep the N most connected nodes."),
+        db_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _read_view(db: str, options: dict[str, Any]) -> Any:
+    """Build the view the options ask for; say on stderr what was dropped or simplified."""
+    from kg.export import ViewSpec, read_view
+
+    if options["view"] != "ego" and (options["entity"] or options["paper"]):
+        raise click.UsageError("--entity and --paper go with --view ego")
+    since, until = options["since"], options["until"]
+    spec = ViewSpec(
+        view=options["view"],
+        entity=options["entity"],
+        paper=options["paper"],
+        depth=options["depth"],
+        types=tuple(options["types"]),
+        min_weight=options["min_weight"],
+        since=since.date().isoformat() if since else None,
+        until=until.date().isoformat() if until else None,
+        top=options["top"],
+    )
+    store = _open_existing(db)
+    try:
+        view, notes = read_view(store, spec)
+    finally:
+        store.close()
+    return view, notes
 
 
 @export.command("html")
 @click.argument("out", type=click.Path(dir_okay=False))
-@db_option
-def export_html(out: str, db: str) -> None:
-    """Write an interactive HTML view of papers and the entities they share (works offline).
+@view_options
+@click.option(
+    "--colour",
+    type=click.Choice(["type", "community"]),
+    default="type",
+    show_default=True,
+    help="Colour nodes by entity type or by Louvain community (the legend explains).",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["degree", "mentions"]),
+    default="degree",
+    show_default=True,
+    help="Size nodes by their links or by how often they are mentioned.",
+)
+def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> None:
+    """Write an interactive HTML view (works offline): by default, which papers share what.
 
     \b
     Example:
         kg export html overlap.html --db kg.db
+        kg export html ppo.html --view ego --entity PPO --depth 2
+        kg export html concepts.html --view concepts --colour community --min-weight 2
     """
     from kg.export import write_html
 
-    store = _open_existing(db)
-    try:
-        stats = write_html(store, out)
-    finally:
-        store.close()
+    view, notes = _read_view(db, options)
+    title = f"kg: {options['view']} view"
+    stats = write_html(view, out, title=title, colour=colour, size=size, notes=notes)
+    for note in stats.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(f"Wrote {out}: {stats.nodes} nodes, {stats.edges} links.")
+
+
+def _file_export(format_: str, help_: str) -> None:
+    @export.command(format_, help=help_)
+    @click.argument("out", type=click.Path(file_okay=format_ != "csv", dir_okay=format_ == "csv"))
+    @view_options
+    def command(out: str, db: str, **options: Any) -> None:
+        from kg.export import write_file
+
+        view, notes = _read_view(db, options)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
+        paths = write_file(view, out, format=format_)
+        click.echo(
+            f"Wrote {', '.join(map(str, paths))}: "
+            f"{view.number_of_nodes()} nodes, {view.number_of_edges()} links."
+        )
+
+
+for _format, _help in {
+    "graphml": "GraphML (yEd, Cytoscape, Gephi).",
+    "gexf": "GEXF (Gephi).",
+    "json": "node-link JSON (d3, networkx.node_link_graph).",
+    "csv": "CSV: DIR/nodes.csv and DIR/edges.csv (an edge list with weights).",
+}.items():
+    _file_export(
+        _format,
+        f"Write the view as {_help}\n\n\b\nExample:\n    kg export {_format} "
+        f"{'out' if _format == 'csv' else 'kg.' + _format} --view overlap --db kg.db",
+    )
 
 
 @cli.command()

@@ -1,0 +1,109 @@
+"""Write a view for other tools: GraphML, GEXF (Gephi), node-link JSON, CSV edge lists."""
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["FILE_FORMATS", "to_plain", "write_atomic", "write_file"]
+
+FILE_FORMATS = ("graphml", "gexf", "json", "csv")
+
+
+def write_file(view: nx.Graph, path: str | Path, *, format: str) -> list[Path]:
+    """Write ``view`` in ``format`` and return the files written (``csv``: a folder's two).
+
+    Every file is written to a temporary name and renamed, so none is left half-written.
+    """
+    plain = to_plain(view)
+    path = Path(path)
+    if format == "csv":
+        nodes = _csv(["id", *_keys(d for _, d in plain.nodes(data=True))], plain.nodes(data=True))
+        edge_rows = (((u, v), d) for u, v, d in plain.edges(data=True))
+        edges = _csv(
+            ["source", "target", *_keys(d for _, _, d in plain.edges(data=True))], edge_rows
+        )
+        write_atomic(path / "nodes.csv", nodes)
+        write_atomic(path / "edges.csv", edges)
+        return [path / "nodes.csv", path / "edges.csv"]
+    if format == "json":
+        data = nx.node_link_data(plain, edges="links")
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    elif format == "graphml":
+        text = "\n".join(nx.generate_graphml(plain)) + "\n"
+    elif format == "gexf":
+        text = "\n".join(nx.generate_gexf(plain)) + "\n"
+    else:
+        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FILE_FORMATS)}")
+    write_atomic(path, text)
+    return [path]
+
+
+def to_plain(view: nx.Graph) -> nx.Graph:
+    """Return ``view`` with string node ids (``paper:ID``) and scalar attributes only.
+
+    GraphML and GEXF hold neither tuples nor lists nor ``None``: lists become
+    ``"; "``-joined text and missing values are left out.
+
+    >>> g = nx.Graph()
+    >>> g.add_edge(("paper", "p1"), ("entity", "ppo"), weight=2, shared=["PPO", "GAE"])
+    >>> to_plain(g).edges["paper:p1", "entity:ppo"]
+    {'weight': 2, 'shared': 'PPO; GAE'}
+    """
+    plain = nx.Graph()
+    for node, data in view.nodes(data=True):
+        plain.add_node(_id(node), **_scalars(data))
+    for u, v, data in view.edges(data=True):
+        plain.add_edge(_id(u), _id(v), **_scalars(data))
+    return plain
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual file mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _id(node: Any) -> str:
+    return f"{node[0]}:{node[1]}" if isinstance(node, tuple) else str(node)
+
+
+def _scalars(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None or key == "search":
+            continue
+        out[key] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return out
+
+
+def _keys(records: Any) -> list[str]:
+    keys: dict[str, None] = {}
+    for data in records:
+        keys.update(dict.fromkeys(data))
+    return list(keys)
+
+
+def _csv(columns: list[str], rows: Any) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for key, data in rows:
+        first = list(key) if isinstance(key, tuple) else [key]
+        writer.writerow(first + [data.get(c, "") for c in columns[len(first) :]])
+    return buffer.getvalue()
