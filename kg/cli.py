@@ -16,6 +16,8 @@ from kg.models import Paper
 __all__ = ["cli", "main"]
 
 DB_HELP = "Graph database file (embedded FalkorDB). Env: KG_DB."
+# Warnings printed for rejected records; the rest are counted (all are in rejected.jsonl).
+_MAX_WARNINGS = 20
 
 
 class KgGroup(click.Group):
@@ -49,7 +51,19 @@ db_option = click.option(
     type=click.Path(dir_okay=False),
 )
 format_option = click.option(
-    "--format", "format_", default=None, help="Input format (default: detected from content)."
+    "--format",
+    "format_",
+    default=None,
+    help="Input format: daily-page, hf-daily, arxiv-atom, arxiv-snapshot, bibtex or records "
+    "(default: detected from each file's content).",
+)
+map_option = click.option(
+    "--map",
+    "map_",
+    default=None,
+    metavar="FIELD=COLUMN,...",
+    help="Field mapping for JSON lines/CSV records, e.g. 'title=name,abstract=summary,"
+    "urls=github+project' (implies --format records).",
 )
 
 
@@ -57,6 +71,7 @@ format_option = click.option(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @db_option
 @format_option
+@map_option
 @click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
@@ -64,6 +79,7 @@ def build(
     inputs: tuple[str, ...],
     db: str,
     format_: str | None,
+    map_: str | None,
     html: str | None,
     strict: bool,
     batch_size: int,
@@ -78,7 +94,7 @@ def build(
     from kg.link import link
     from kg.store import open_store, write_graph
 
-    papers = _read_all(inputs, format_, strict)
+    papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
     nlp = load_nlp()
     with click.progressbar(
         extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
@@ -107,10 +123,11 @@ def build(
 @cli.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @format_option
+@map_option
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one mention per line.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 def extract_command(
-    inputs: tuple[str, ...], format_: str | None, as_json: bool, strict: bool
+    inputs: tuple[str, ...], format_: str | None, map_: str | None, as_json: bool, strict: bool
 ) -> None:
     """Print the entity mentions found in each paper (nothing is stored).
 
@@ -120,7 +137,7 @@ def extract_command(
     """
     from kg.extract import extract, load_nlp
 
-    papers = _read_all(inputs, format_, strict)
+    papers = _read_all(inputs, format_, strict, map_)
     for extraction in extract(load_nlp(), papers):
         for m in extraction.mentions:
             if as_json:
@@ -452,32 +469,58 @@ def main() -> None:
     cli()
 
 
-def _read_all(inputs: tuple[str, ...], format_: str | None, strict: bool) -> list[Paper]:
-    """Read every input; report malformed records as warnings (errors with --strict)."""
-    from kg.ingest import read_papers
+def _read_all(
+    inputs: tuple[str, ...],
+    format_: str | None,
+    strict: bool,
+    map_: str | None = None,
+    *,
+    rejected: Path | None = None,
+) -> list[Paper]:
+    """Read every input and merge duplicates; report malformed records as warnings.
 
-    papers: list[Paper] = []
-    seen: set[str] = set()
+    With --strict the first malformed record is an error. Rejected records go to
+    ``rejected`` (JSON lines with the reason) when given.
+    """
+    from kg.ingest import read_papers, write_rejected
+    from kg.merge import merge_papers
+    from kg.readers import parse_field_map
+
+    fields = parse_field_map(map_)
+    if fields and format_ is None:
+        format_ = "records"
+    read: list[Paper] = []
     problems: list[InputError] = []
     for path in inputs:
         errors: list[InputError] | None = None if strict else []
-        count = 0
-        for paper in read_papers(path, format=format_, errors=errors):
-            count += 1
-            if paper.id not in seen:
-                seen.add(paper.id)
-                papers.append(paper)
+        count = len(read)
+        read.extend(read_papers(path, format=format_, errors=errors, fields=fields))
         problems.extend(errors or [])
-        if count == 0:
-            raise InputError("no papers found", path=path)
-    for problem in problems:
+        if len(read) == count:
+            reason = f" ({len(errors)} record(s) rejected)" if errors else ""
+            raise InputError(f"no papers found{reason}", path=path)
+    papers = merge_papers(read)
+    for problem in problems[:_MAX_WARNINGS]:
         click.echo(f"warning: {problem}", err=True)
+    if len(problems) > _MAX_WARNINGS:
+        click.echo(f"warning: … and {len(problems) - _MAX_WARNINGS} more", err=True)
+    if rejected is not None and problems:
+        write_rejected(problems, rejected)
+    duplicates = len(read) - len(papers)
     click.echo(
-        f"Read {len(papers)} papers from {len(inputs)} file(s)"
-        + (f"; skipped {len(problems)} malformed block(s)." if problems else "."),
+        f"Read {len(papers)} papers from {len(inputs)} input(s)"
+        + (f"; merged {duplicates} duplicate record(s)" if duplicates else "")
+        + (f"; skipped {len(problems)} malformed record(s)" if problems else "")
+        + (f" (see {rejected})" if rejected is not None and problems else "")
+        + ".",
         err=True,
     )
     return papers
+
+
+def _rejected_path(db: str) -> Path:
+    """Where the records a run rejected are written: ``rejected.jsonl`` beside the database."""
+    return Path(db).resolve().parent / "rejected.jsonl"
 
 
 def _open_existing(db: str) -> Any:

@@ -24,10 +24,18 @@ class InputError(KgError):
     'page.txt: file is empty'
     """
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        record: str | None = None,
+    ):
         self.message = message
         self.path = path
         self.line = line
+        self.record = record  # the rejected record's raw text, when a reader could keep it
         where = path or ""
         if path and line is not None:
             where = f"{path}:{line}"

@@ -4,7 +4,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["normalise_title", "paper_id"]
+__all__ = ["author_key", "normalise_arxiv_id", "normalise_title", "paper_id"]
 
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
 
@@ -17,6 +17,34 @@ def normalise_title(title: str) -> str:
     """
     text = unicodedata.normalize("NFKC", title).casefold()
     return " ".join(re.findall(r"\w+", text))
+
+
+def author_key(name: str) -> str:
+    """Return the key an author node is merged on: the name's words, casefolded, accents kept.
+
+    Two people with the same name share a node; sources rarely give more to tell them apart.
+
+    >>> author_key("  Jürgen  Schmidhuber ") == author_key("jürgen schmidhuber")
+    True
+    """
+    return normalise_title(name)
+
+
+def normalise_arxiv_id(text: object) -> str | None:
+    """Return an arXiv id without prefix, URL or version, or None when ``text`` is not one.
+
+    >>> normalise_arxiv_id("http://arxiv.org/abs/2401.12345v2")
+    '2401.12345'
+    >>> normalise_arxiv_id("hep-th/9901001")
+    'hep-th/9901001'
+    >>> normalise_arxiv_id("B1-Hhnslg") is None
+    True
+    """
+    if not isinstance(text, str):
+        return None
+    text = re.sub(r"^https?://(?:export\.)?arxiv\.org/(?:abs|pdf)/", "", text.strip())
+    match = _ARXIV_ID.match(text.removesuffix(".pdf"))
+    return match.group(1) if match else None
 
 
 def paper_id(title: str, *, arxiv_id: str | None = None) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from kg.catalog import Catalog, load_catalog, name_key
 from kg.extract import PaperExtraction
+from kg.extract.patterns import normalise_url
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
 
 __all__ = ["link"]
@@ -78,7 +79,54 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
                 aliases = tuple(sorted({paper.organization, *(entry.aliases if entry else ())}))
                 entities[key] = Entity(key, name, name, EntityType.ORGANIZATION, aliases)
             affiliations.append((paper.id, key))
+    affiliations += _metadata_affiliations(papers, entities, catalog, set(affiliations))
+    repositories += _metadata_repositories(papers, repositories)
     return Graph(papers, entities, links, affiliations, repositories)
+
+
+def _metadata_affiliations(
+    papers: list[Paper],
+    entities: dict[str, Entity],
+    catalog: Catalog,
+    seen: set[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """Link papers to the organisations their source lists (``Paper.affiliations``).
+
+    A name the catalog knows takes its canonical form, so ``MIT`` and
+    ``Massachusetts Institute of Technology`` are one organisation.
+    """
+    found = []
+    for paper in papers:
+        for name in paper.affiliations:
+            entry = catalog.lookup(name)
+            canonical = entry.canonical if entry else name
+            key = name_key(canonical)
+            if not key:
+                continue
+            if key not in entities:
+                aliases = tuple(sorted({name, *(entry.aliases if entry else ())} - {canonical}))
+                entities[key] = Entity(key, canonical, canonical, EntityType.ORGANIZATION, aliases)
+            if (paper.id, key) not in seen:
+                seen.add((paper.id, key))
+                found.append((paper.id, key))
+    return found
+
+
+def _metadata_repositories(papers: list[Paper], found: list[Repository]) -> list[Repository]:
+    """Repositories and project pages a source lists as metadata (``Paper.urls``).
+
+    A link the abstract already gave is not repeated; these carry no sentence, and
+    their ``section`` is ``metadata``.
+    """
+    seen = {(r.paper_id, r.url) for r in found}
+    repositories = []
+    for paper in papers:
+        for raw in paper.urls:
+            url, kind = normalise_url(raw)
+            if (paper.id, url) not in seen and url.count("/") >= 2:
+                seen.add((paper.id, url))
+                repositories.append(Repository(paper.id, url, kind, "", 0, 0, section="metadata"))
+    return repositories
 
 
 def _acronym_table(mentions: list[Mention]) -> dict[str, set[str]]:

@@ -36,6 +36,12 @@ class Paper:
     organization: str | None = None  # display name, e.g. "Meta Llama"
     organization_handle: str | None = None  # the HF handle, e.g. "meta-llama"
     arxiv_id: str | None = None
+    # Metadata some sources carry (#8); every field defaults to "unknown".
+    authors: tuple[str, ...] = ()  # display names, in author order
+    affiliations: tuple[str, ...] = ()  # organisation names, e.g. "University of Toronto"
+    doi: str | None = None  # lower case, no resolver prefix: "10.1145/3292500.3330701"
+    urls: tuple[str, ...] = ()  # code and project links given as metadata, not in the text
+    published: str | None = None  # ISO day (or year) of first publication: arXiv v1, venue
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,7 @@ def test_bad_metadata_line_is_reported_but_the_paper_is_kept() -> None:
         (b"   \n\n", "file is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         (b"caf\xe9 au lait\n", "not UTF-8"),
-        (b'{"title": "a json file", "abstract": "not a page"}\n', "unrecognised format"),
+        (b'{"name": "a json file", "text": "no title field"}\n', "unrecognised format"),
         (b"Dear diary,\n\ntoday I read a paper.\n", "unrecognised format"),
     ],
 )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kg.catalog import spelling_variants
+from kg.ids import author_key, normalise_title
 from kg.models import EntityType, Graph
 from kg.query import load_query
 
@@ -26,6 +27,7 @@ WRITE_ORDER = (
     "write_proposes",
     "write_affiliations",
     "write_repositories",
+    "write_authors",
 )
 
 
@@ -76,6 +78,9 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
                 "authors_count": p.authors_count,
                 "organization": p.organization,
                 "arxiv_id": p.arxiv_id,
+                "doi": p.doi,
+                "published": p.published,
+                "title_key": normalise_title(p.title),
                 "source": p.source,
                 "line": p.line,
             },
@@ -119,6 +124,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             if m.proposed
         ],
         "write_affiliations": [{"paper": p, "key": k} for p, k in graph.affiliations],
+        "write_authors": _author_rows(graph),
         "write_repositories": [
             {
                 "paper": r.paper_id,
@@ -172,6 +178,19 @@ def _set_type_labels(store: GraphStore, graph: Graph, batch_size: int) -> None:
         statement = f"MATCH (e:Entity) WHERE e.key IN $keys REMOVE e:{others} SET e:{label}"
         for batch in _batches(keys, batch_size):
             store.run(statement, {"keys": batch})
+
+
+def _author_rows(graph: Graph) -> list[dict[str, Any]]:
+    """One row per (paper, author), in author order; a name given twice counts once."""
+    rows = []
+    for paper in graph.papers:
+        keys: set[str] = set()
+        for name in paper.authors:
+            key = author_key(name)
+            if key and key not in keys:
+                keys.add(key)
+                rows.append({"paper": paper.id, "key": key, "name": name, "position": len(keys)})
+    return rows
 
 
 def _search_names(*names: str) -> set[str]:

@@ -36,6 +36,7 @@ _INDEXES = (
     "CREATE INDEX FOR (p:Paper) ON (p.id)",
     "CREATE INDEX FOR (e:Entity) ON (e.key)",
     "CREATE INDEX FOR (r:Repository) ON (r.url)",
+    "CREATE INDEX FOR (a:Author) ON (a.key)",
 )
 
 
