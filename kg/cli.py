@@ -462,6 +462,140 @@ def eval_command(
     click.echo(_table(columns, rows))
 
 
+@cli.group(cls=KgGroup)
+def fetch() -> None:
+    """Download papers into a cache folder (then `kg update` the files it prints).
+
+    \b
+    Example:
+        kg fetch hf-daily --date 2026-02-25
+        kg update $(kg fetch arxiv --query "cat:cs.CL AND ti:reranker" --max 50) --db kg.db
+    """
+
+
+cache_option = click.option(
+    "--cache",
+    default="kg-cache",
+    show_default=True,
+    envvar="KG_CACHE",
+    type=click.Path(file_okay=False),
+    help="Folder the raw responses are written to. Env: KG_CACHE.",
+)
+refresh_option = click.option(
+    "--refresh", is_flag=True, help="Download again even when the cache has the response."
+)
+
+
+@fetch.command("hf-daily")
+@click.option(
+    "--date", "day", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Day, YYYY-MM-DD."
+)
+@cache_option
+@refresh_option
+@click.option(
+    "--base-url",
+    envvar="KG_HF_API_URL",
+    help="Daily Papers API endpoint (default: huggingface.co/api/daily_papers). "
+    "Env: KG_HF_API_URL.",
+)
+def fetch_hf_daily_command(day: Any, cache: str, refresh: bool, base_url: str | None) -> None:
+    """Download one day of HuggingFace Daily Papers; print the cached file's path.
+
+    \b
+    Example:
+        kg fetch hf-daily --date 2026-02-25 --cache kg-cache
+    """
+    from kg.fetch import fetch_hf_daily
+
+    path = fetch_hf_daily(day.date(), Path(cache), base_url=base_url, refresh=refresh)
+    _report_fetched([path])
+
+
+@fetch.command("arxiv")
+@click.option("--query", required=True, help="arXiv search_query, e.g. 'cat:cs.CL AND ti:llm'.")
+@click.option("--max", "max_results", default=100, show_default=True, type=click.IntRange(min=1))
+@cache_option
+@refresh_option
+@click.option(
+    "--base-url",
+    envvar="KG_ARXIV_API_URL",
+    help="arXiv API endpoint (default: export.arxiv.org/api/query). Env: KG_ARXIV_API_URL.",
+)
+def fetch_arxiv_command(
+    query: str, max_results: int, cache: str, refresh: bool, base_url: str | None
+) -> None:
+    """Download arXiv API results (newest first, 100 per request, 3 s apart); print the paths.
+
+    \b
+    Example:
+        kg fetch arxiv --query "all:reranker" --max 200
+    """
+    from kg.fetch import fetch_arxiv
+
+    paths = fetch_arxiv(query, max_results, Path(cache), base_url=base_url, refresh=refresh)
+    _report_fetched(paths)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path())
+@db_option
+@format_option
+@map_option
+@click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+@click.option("--top", default=10, show_default=True, help="Entities listed as risen most.")
+def update(
+    sources: tuple[str, ...], db: str, format_: str | None, map_: str | None, strict: bool, top: int
+) -> None:
+    """Add the papers the database does not hold yet, and print what changed.
+
+    \b
+    Example:
+        kg update kg-cache/hf-daily/2026-02-25.json --db kg.db
+    """
+    from kg.extract import extract, load_nlp
+    from kg.link import link
+    from kg.store import open_store, write_graph
+    from kg.update import entity_counts, report_changes, split_new
+
+    papers = _read_all(sources, format_, strict, map_, rejected=_rejected_path(db))
+    store = open_store(db)
+    try:
+        new, known = split_new(store, papers)
+        with click.progressbar(
+            extract(load_nlp(), new), length=len(new), label="Extracting", file=sys.stderr
+        ) as bar:
+            graph = link(bar)
+        keys = list(graph.entities)
+        before = entity_counts(store, keys)
+        write_graph(store, graph)
+        report = report_changes(new, known, before, entity_counts(store, keys), top=top)
+    finally:
+        store.close()
+    click.echo(f"{len(report.new_papers)} new paper(s); {report.known_papers} already stored.")
+    for paper in report.new_papers:
+        click.echo(f"  + {paper.id}  {paper.title}")
+    click.echo(f"{len(report.new_entities)} new entit(y/ies).")
+    for e in report.new_entities:
+        click.echo(f"  + {e.type:<12} {e.name}  ({e.mentions} mention(s) in {e.papers} paper(s))")
+    if report.risen:
+        click.echo("Mentions rose most for:")
+    for old, now in report.risen:
+        click.echo(
+            f"  ^ {now.type:<12} {now.name}  {old.mentions} -> {now.mentions} mention(s), "
+            f"{old.papers} -> {now.papers} paper(s)"
+        )
+
+
+def _report_fetched(paths: list[Any]) -> None:
+    from kg.ingest import read_papers
+
+    for path in paths:
+        errors: list[InputError] = []
+        count = sum(1 for _ in read_papers(path, errors=errors))
+        click.echo(f"{path}: {count} paper(s), {len(errors)} malformed record(s).", err=True)
+        click.echo(str(path))
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     # Let SIGTERM unwind like Ctrl-C so the embedded database is saved and stopped.

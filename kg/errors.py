@@ -5,10 +5,11 @@
     KgError
      ├─ InputError   unreadable or malformed input (names the file and line)
      ├─ StoreError   graph store unreachable, refused or failed (never shows a password)
+     ├─ FetchError   a download failed after its retries (names the URL and the status)
      └─ QueryError   unknown query, missing or malformed parameter, Cypher failure
 """
 
-__all__ = ["InputError", "KgError", "QueryError", "StoreError"]
+__all__ = ["FetchError", "InputError", "KgError", "QueryError", "StoreError"]
 
 
 class KgError(Exception):
@@ -44,6 +45,10 @@ class InputError(KgError):
 
 class StoreError(KgError):
     """The graph store could not be opened, reached or written."""
+
+
+class FetchError(KgError):
+    """A download failed: the server refused it, or kept failing after every retry."""
 
 
 class QueryError(KgError):
