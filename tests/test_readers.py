@@ -223,3 +223,42 @@ def test_title_only_and_doi_matches_merge() -> None:
     different = Paper(id="arXiv:1", title="Same Title Here Please", abstract="A.", arxiv_id="1")
     also = Paper(id="arXiv:2", title="Same title here, please", abstract="B.", arxiv_id="2")
     assert len(merge_papers([different, also])) == 2
+
+
+def test_build_stores_authors_and_writes_rejected_records(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+    from kg.store import FalkorStore
+
+    db = tmp_path / "kg.db"
+    sources = [str(DATA / "arxiv_snapshot.jsonl"), str(DATA / "arxiv_query.atom")]
+    result = CliRunner().invoke(cli, ["build", *sources, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rejected = tmp_path / "rejected.jsonl"
+    assert (
+        "Read 3 papers from 2 input(s); merged 1 duplicate record(s); skipped 2 malformed "
+        f"record(s) (see {rejected})." in result.stderr
+    )
+    rows = [json.loads(line) for line in rejected.read_text().splitlines()]
+    assert [(r["line"], r["reason"]) for r in rows] == [
+        (3, "missing field: abstract"),
+        (4, "malformed JSON: Invalid control character at (column 66)"),
+    ]
+    with FalkorStore(db) as store:
+        authors = store.run(
+            "MATCH (p:Paper {id: 'arXiv:1706.03762'})-[w:WRITTEN_BY]->(a:Author) "
+            "RETURN a.name, w.position ORDER BY w.position"
+        ).rows
+        orgs = store.run(
+            "MATCH (:Paper {id: 'arXiv:2602.12192'})-[:AFFILIATED_WITH]->(o:Organization) "
+            "RETURN o.name"
+        ).rows
+    assert authors == [["Ashish Vaswani", 1], ["Noam Shazeer", 2], ["Niki Parmar", 3]]
+    assert orgs == [["Google DeepMind"]]
+
+    strict = CliRunner().invoke(
+        cli, ["build", *sources, "--db", str(tmp_path / "s.db"), "--strict"]
+    )
+    assert strict.exit_code == 1
+    assert strict.stderr.strip() == f"Error: {sources[0]}:3: missing field: abstract"
