@@ -65,6 +65,52 @@ map_option = click.option(
     help="Field mapping for JSON lines/CSV records, e.g. 'title=name,abstract=summary,"
     "urls=github+project' (implies --format records).",
 )
+batch_size_option = click.option(
+    "--batch-size",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows per write batch (one UNWIND $rows statement).",
+)
+
+
+def neo4j_options(command: Any) -> Any:
+    """Add --uri, --user, --password and --database, read from the NEO4J_* variables."""
+    from kg.store.neo4j import DEFAULT_URI, DEFAULT_USER
+
+    options = [
+        click.option(
+            "--uri",
+            default=DEFAULT_URI,
+            show_default=True,
+            envvar="NEO4J_URI",
+            show_envvar=True,
+            help="Neo4j server (neo4j:// or bolt://, +s for TLS).",
+        ),
+        click.option(
+            "--user",
+            default=DEFAULT_USER,
+            show_default=True,
+            envvar="NEO4J_USERNAME",
+            show_envvar=True,
+            help="Neo4j user.",
+        ),
+        click.option(
+            "--password",
+            envvar="NEO4J_PASSWORD",
+            show_envvar=True,
+            help="Neo4j password (prefer the variable; asked for when missing on a terminal).",
+        ),
+        click.option(
+            "--database",
+            envvar="NEO4J_DATABASE",
+            show_envvar=True,
+            help="Neo4j database (default: the server's default database).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @cli.command()
@@ -74,7 +120,11 @@ map_option = click.option(
 @map_option
 @click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
-@click.option("--batch-size", default=10_000, show_default=True, help="Rows per write batch.")
+@batch_size_option
+@click.option(
+    "--neo4j", "use_neo4j", is_flag=True, help="Store in Neo4j (--uri ...) instead of --db."
+)
+@neo4j_options
 def build(
     inputs: tuple[str, ...],
     db: str,
@@ -83,26 +133,37 @@ def build(
     html: str | None,
     strict: bool,
     batch_size: int,
+    use_neo4j: bool = False,
+    **neo4j: Any,
 ) -> None:
     """Read papers, extract entities and store the graph (re-running changes nothing).
 
     \b
     Example:
         kg build examples/daily_papers_page.txt --db kg.db --html kg.html
+        NEO4J_PASSWORD=... kg build examples/daily_papers_page.txt --neo4j
     """
     from kg.extract import extract, load_nlp
     from kg.link import link
     from kg.store import open_store, write_graph
 
-    papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
-    nlp = load_nlp()
-    with click.progressbar(
-        extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
-    ) as bar:
-        graph = link(bar)
-    store = open_store(db)
+    # Connect first: a wrong Neo4j setting should fail before the slow extraction.
+    target = _open_neo4j(**neo4j) if use_neo4j else None
     try:
-        write_graph(store, graph, batch_size=batch_size)
+        papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
+        nlp = load_nlp()
+        with click.progressbar(
+            extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
+        ) as bar:
+            graph = link(bar)
+    except BaseException:
+        if target is not None:
+            target.close()
+        raise
+    store = target or open_store(db)
+    where = _describe_store(store) if use_neo4j else db
+    try:
+        written = write_graph(store, graph, batch_size=batch_size)
         counts = _counts(store)
         if html:
             from kg.export import ViewSpec, read_view, write_html
@@ -112,8 +173,8 @@ def build(
     finally:
         store.close()
     click.echo(
-        f"Stored {len(graph.papers)} papers, {len(graph.entities)} entities and "
-        f"{len(graph.repositories)} repository links in {db} "
+        f"Stored {len(graph.papers)} papers{_unchanged(written)}, {len(graph.entities)} "
+        f"entities and {len(graph.repositories)} repository links in {where} "
         f"({counts['nodes']} nodes, {counts['relationships']} relationships in the database)."
     )
     if html:
@@ -596,6 +657,102 @@ def _report_fetched(paths: list[Any]) -> None:
         click.echo(str(path))
 
 
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@format_option
+@map_option
+@click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+@batch_size_option
+@neo4j_options
+@click.pass_context
+def load(ctx: click.Context, /, inputs: tuple[str, ...], **options: Any) -> None:
+    """Read papers, extract entities and store the graph in Neo4j (kg build --neo4j).
+
+    Only new or changed papers are sent again: each paper node keeps a hash of what
+    was written for it. Connection settings come from the NEO4J_* variables.
+
+    \b
+    Example:
+        export NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=...
+        kg load examples/daily_papers_page.txt --database papers
+    """
+    ctx.invoke(build, inputs=inputs, use_neo4j=True, **options)
+
+
+@cli.command()
+@click.option(
+    "--from",
+    "source",
+    default="kg.db",
+    show_default=True,
+    envvar="KG_DB",
+    type=click.Path(dir_okay=False),
+    help="The embedded database to copy. Env: KG_DB.",
+)
+@batch_size_option
+@neo4j_options
+def push(source: str, batch_size: int, **neo4j: Any) -> None:
+    """Copy the graph in an embedded database to Neo4j (only new or changed papers).
+
+    \b
+    Example:
+        NEO4J_URI=neo4j://db.example.org:7687 NEO4J_PASSWORD=... kg push --from kg.db
+    """
+    from kg.store.transfer import copy_graph
+
+    embedded = _open_existing(source)
+    try:
+        target = _open_neo4j(**neo4j)
+        try:
+            graph, written = copy_graph(embedded, target, batch_size=batch_size)
+            counts = _counts(target)
+            where = _describe_store(target)
+        finally:
+            target.close()
+    finally:
+        embedded.close()
+    click.echo(
+        f"Pushed {len(graph.papers)} papers{_unchanged(written)}, {len(graph.entities)} "
+        f"entities and {len(graph.repositories)} repository links from {source} to {where} "
+        f"({counts['nodes']} nodes, {counts['relationships']} relationships there)."
+    )
+
+
+@export.command("neo4j-import")
+@click.argument("folder", type=click.Path(file_okay=False))
+@db_option
+@click.option(
+    "--database",
+    default="neo4j",
+    show_default=True,
+    help="Database name to put in the printed neo4j-admin command.",
+)
+def export_neo4j_import(folder: str, db: str, database: str) -> None:
+    """Write CSV files for neo4j-admin database import full, and print the command.
+
+    For graphs too big to load in transactions. The database must not exist yet
+    (or add --overwrite-destination); create the constraints afterwards with
+    cypher/neo4j/schema.cypher, or let the next kg push do it.
+
+    \b
+    Example:
+        kg export neo4j-import import/ --db kg.db
+    """
+    from kg.store.neo4j_import import write_import_files
+    from kg.store.transfer import read_stored_graph
+
+    store = _open_existing(db)
+    try:
+        graph = read_stored_graph(store)
+    finally:
+        store.close()
+    files = write_import_files(graph, folder, database=database)
+    counts = ", ".join(f"{n} {name}" for name, n in files.counts().items())
+    click.echo(f"Wrote {len(files.tables) * 2} CSV files to {folder} ({counts}).", err=True)
+    click.echo("Import them (with Neo4j stopped, or into a new database) with:", err=True)
+    click.echo(files.command)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     # Let SIGTERM unwind like Ctrl-C so the embedded database is saved and stopped.
@@ -663,6 +820,29 @@ def _open_existing(db: str) -> Any:
     if not Path(db).exists():
         raise KgError(f"{db}: no such database; run `kg build INPUT --db {db}` first")
     return open_store(db)
+
+
+def _open_neo4j(uri: str, user: str, password: str | None, database: str | None) -> Any:
+    """Connect to Neo4j; ask for the password on a terminal, never echo it."""
+    from kg.store.neo4j import Neo4jStore
+
+    if password is None:
+        if not sys.stdin.isatty():
+            raise KgError(
+                f"No password for Neo4j at {uri}: set NEO4J_PASSWORD (or pass --password)."
+            )
+        password = click.prompt(f"Password for {user} at {uri}", hide_input=True, err=True)
+    return Neo4jStore(uri, user=user, password=password, database=database)
+
+
+def _describe_store(store: Any) -> str:
+    database = f" (database {store.database})" if store.database else ""
+    return f"Neo4j at {store.uri}{database}"
+
+
+def _unchanged(written: Any) -> str:
+    n = written.papers_unchanged
+    return f" ({n} unchanged, not sent again)" if n else ""
 
 
 def _counts(store: Any) -> dict[str, int]:

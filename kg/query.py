@@ -55,8 +55,8 @@ class Query:
 
     @property
     def is_internal(self) -> bool:
-        """Write and export queries are run by kg itself; `kg query --list` hides them."""
-        return self.is_write or self.name.startswith("export_")
+        """Write, lookup and export queries are run by kg itself; `kg query --list` hides them."""
+        return self.is_write or self.name.startswith(("export_", "lookup_", "dump_"))
 
 
 def query_dir() -> Traversable:

@@ -2,11 +2,13 @@
 
 from kg.store.base import ENTITY_LABELS, GraphStore, Result, WriteStats, graph_rows, write_graph
 from kg.store.falkor import FalkorStore
+from kg.store.neo4j import Neo4jStore
 
 __all__ = [
     "ENTITY_LABELS",
     "FalkorStore",
     "GraphStore",
+    "Neo4jStore",
     "Result",
     "WriteStats",
     "graph_rows",

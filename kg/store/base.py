@@ -5,8 +5,11 @@ and set up its own indexes; turning a :class:`~kg.models.Graph` into batched
 ``UNWIND $rows`` writes is common to all of them (:func:`write_graph`).
 """
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from kg.catalog import spelling_variants
@@ -14,7 +17,17 @@ from kg.ids import author_key, normalise_title
 from kg.models import EntityType, Graph
 from kg.query import load_query
 
-__all__ = ["ENTITY_LABELS", "GraphStore", "Result", "WriteStats", "graph_rows", "write_graph"]
+__all__ = [
+    "ENTITY_LABELS",
+    "GraphStore",
+    "Result",
+    "WriteStats",
+    "changed_rows",
+    "graph_rows",
+    "paper_hash",
+    "write_graph",
+    "write_statements",
+]
 
 # The only labels a write query ever names; never taken from input.
 ENTITY_LABELS: tuple[str, ...] = tuple(t.value for t in EntityType)
@@ -28,7 +41,10 @@ WRITE_ORDER = (
     "write_affiliations",
     "write_repositories",
     "write_authors",
+    "write_paper_hashes",  # last: a paper's hash is stored only once all its rows are
 )
+# Row lists whose rows link a paper (``paper``) to an entity (``key``).
+_ENTITY_LINKS = ("write_mentions", "write_proposes", "write_affiliations")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +60,10 @@ class Result:
 
 @dataclass(slots=True)
 class WriteStats:
-    """How many rows each write query was sent."""
+    """How many rows each write query was sent, and how many papers were already stored."""
 
     rows: dict[str, int] = field(default_factory=dict)
+    papers_unchanged: int = 0
 
 
 class GraphStore(Protocol):
@@ -101,10 +118,12 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     keys_by_paper: dict[str, list[str]] = {p.id: [] for p in graph.papers}
     for link in graph.mentions:
         keys_by_paper.setdefault(link.paper_id, []).append(link.key)
-    return {
+    rows: dict[str, list[dict[str, Any]]] = {
         "write_papers": papers,
         "write_entities": entities,
-        "prune_paper_links": [{"paper": k, "keys": v} for k, v in keys_by_paper.items()],
+        "prune_paper_links": [
+            {"paper": k, "keys": sorted(set(v))} for k, v in keys_by_paper.items()
+        ],
         "write_mentions": [
             {
                 "paper": m.paper_id,
@@ -136,6 +155,8 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             for r in graph.repositories
         ],
     }
+    rows["write_paper_hashes"] = _hash_rows(rows)
+    return rows
 
 
 def write_graph(
@@ -143,41 +164,154 @@ def write_graph(
     graph: Graph,
     *,
     batch_size: int = 10_000,
+    incremental: bool = True,
     progress: Callable[[str, int], None] | None = None,
 ) -> WriteStats:
     """Write ``graph`` to ``store`` in ``UNWIND $rows`` batches; re-running changes nothing.
 
-    ``progress(query_name, rows_done)`` is called after each batch.
+    With ``incremental`` (the default), papers whose content hash is already stored on
+    their node are not sent again: neither the paper, nor its links, nor entities only
+    they mention. ``progress(query_name, rows_done)`` is called after each batch.
     """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     store.ensure_schema()
-    stats = WriteStats()
     rows_by_query = graph_rows(graph)
-    for name in WRITE_ORDER:
-        query = load_query(name)
-        rows = rows_by_query[name]
-        for batch in _batches(rows, batch_size):
-            store.run(query.text, {"rows": batch})
-            if progress:
-                progress(name, len(batch))
-        stats.rows[name] = len(rows)
-    _set_type_labels(store, graph, batch_size)
+    stored: dict[str, str] = {}
+    if incremental:
+        ids = [row["id"] for row in rows_by_query["write_paper_hashes"]]
+        stored = _stored_hashes(store, ids, batch_size)
+    changed = changed_rows(rows_by_query, stored)
+    stats = WriteStats(papers_unchanged=len(graph.papers) - len(changed["write_papers"]))
+    for name, cypher, params in write_statements(changed, batch_size=batch_size):
+        store.run(cypher, params)
+        sent = len(params.get("rows", params.get("keys", [])))
+        if name in rows_by_query:
+            stats.rows[name] = stats.rows.get(name, 0) + sent
+        if progress:
+            progress(name, sent)
     return stats
 
 
-def _set_type_labels(store: GraphStore, graph: Graph, batch_size: int) -> None:
+def write_statements(
+    rows_by_query: Mapping[str, Sequence[dict[str, Any]]], *, batch_size: int = 10_000
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Yield ``(name, cypher, params)`` for every write, in order, ``batch_size`` rows each.
+
+    The Cypher text comes from the query files and :data:`ENTITY_LABELS` only; every
+    value travels in ``params``.
+    """
+    for name in WRITE_ORDER:
+        text = load_query(name).text
+        for batch in _batches(rows_by_query.get(name, []), batch_size):
+            yield name, text, {"rows": list(batch)}
+        if name == "write_entities":
+            yield from _label_statements(rows_by_query.get(name, []), batch_size)
+
+
+def paper_hash(rows: Mapping[str, Any]) -> str:
+    """Return a stable digest of everything written for one paper.
+
+    >>> paper_hash({"write_papers": [{"id": "p1"}]}) == paper_hash({"write_papers": [{"id": "p1"}]})
+    True
+    >>> len(paper_hash({"write_papers": [{"id": "p1"}]}))
+    32
+    """
+    text = json.dumps([_write_queries_digest(), rows], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def changed_rows(
+    rows_by_query: Mapping[str, list[dict[str, Any]]], stored: Mapping[str, str | None]
+) -> dict[str, list[dict[str, Any]]]:
+    """Keep the rows of papers whose hash differs from ``stored`` (paper id -> hash).
+
+    Entities are kept when a kept paper links to them, or when no paper does.
+
+    >>> rows = {"write_papers": [{"id": "a"}, {"id": "b"}],
+    ...         "write_paper_hashes": [{"id": "a", "hash": "1"}, {"id": "b", "hash": "2"}],
+    ...         "write_entities": [{"key": "x"}], "write_mentions": [{"paper": "b", "key": "x"}]}
+    >>> changed = changed_rows(rows, {"a": "1", "b": "old"})
+    >>> changed["write_papers"], changed["write_entities"]
+    ([{'id': 'b'}], [{'key': 'x'}])
+    """
+    hashes = {row["id"]: row["hash"] for row in rows_by_query.get("write_paper_hashes", [])}
+    keep = {paper_id for paper_id, digest in hashes.items() if stored.get(paper_id) != digest}
+    linked: dict[str, set[str]] = {}  # entity key -> papers of this graph linking to it
+    for name in _ENTITY_LINKS:
+        for row in rows_by_query.get(name, []):
+            if row["paper"] in hashes:
+                linked.setdefault(row["key"], set()).add(row["paper"])
+    changed: dict[str, list[dict[str, Any]]] = {}
+    for name, rows in rows_by_query.items():
+        if name == "write_entities":
+            changed[name] = [r for r in rows if not linked.get(r["key"]) or linked[r["key"]] & keep]
+        else:
+            changed[name] = [r for r in rows if r.get("paper", r.get("id")) in keep]
+    return changed
+
+
+def _stored_hashes(store: GraphStore, ids: Sequence[str], batch_size: int) -> dict[str, str]:
+    """Return the content hash stored on each of the papers ``ids`` that exist."""
+    text = load_query("lookup_paper_hashes").text
+    hashes: dict[str, str] = {}
+    for batch in _batches(ids, batch_size):
+        for paper_id, digest in store.run(text, {"ids": list(batch)}).rows:
+            if digest is not None:
+                hashes[paper_id] = digest
+    return hashes
+
+
+def _label_statements(
+    entity_rows: Sequence[Mapping[str, Any]], batch_size: int
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Give each entity the label of its type and remove the others.
 
     Cypher cannot take a label as a parameter, so the label is written into the
     statement here — from :data:`ENTITY_LABELS` only, never from input.
     """
     keys_by_label: dict[str, list[str]] = {label: [] for label in ENTITY_LABELS}
-    for entity in graph.entities.values():
-        keys_by_label[entity.type.value].append(entity.key)
+    for row in entity_rows:
+        if row["type"] not in keys_by_label:
+            raise ValueError(
+                f"unknown entity type {row['type']!r}; expected one of {ENTITY_LABELS}"
+            )
+        keys_by_label[row["type"]].append(row["key"])
     for label, keys in keys_by_label.items():
         others = ":".join(other for other in ENTITY_LABELS if other != label)
         statement = f"MATCH (e:Entity) WHERE e.key IN $keys REMOVE e:{others} SET e:{label}"
         for batch in _batches(keys, batch_size):
-            store.run(statement, {"keys": batch})
+            yield f"label_{label}", statement, {"keys": list(batch)}
+
+
+def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Return ``{id, hash}`` for each paper: a digest of every row written for it."""
+    entities = {row["key"]: row for row in rows["write_entities"]}
+    per_paper: dict[str, dict[str, Any]] = {}
+    for row in rows["write_papers"]:
+        per_paper[row["id"]] = {"write_papers": [row], "write_entities": {}}
+    for name, name_rows in rows.items():
+        if name in ("write_papers", "write_entities"):
+            continue
+        for row in name_rows:
+            parts = per_paper.get(row["paper"])
+            if parts is None:  # a link from a paper this graph does not hold
+                continue
+            parts.setdefault(name, []).append(row)
+            if "key" in row and row["key"] in entities:
+                parts["write_entities"][row["key"]] = entities[row["key"]]
+    for parts in per_paper.values():  # the same rows in another order are the same paper
+        for part in parts.values():
+            if isinstance(part, list):
+                part.sort(key=lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False))
+    return [{"id": paper_id, "hash": paper_hash(parts)} for paper_id, parts in per_paper.items()]
+
+
+@cache
+def _write_queries_digest() -> str:
+    """Digest of the write queries: changing one makes every paper count as changed."""
+    text = "\n".join(load_query(name).text for name in WRITE_ORDER)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _author_rows(graph: Graph) -> list[dict[str, Any]]:

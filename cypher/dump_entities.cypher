@@ -1,0 +1,5 @@
+// Every entity with its names and type (read back by `kg push` and `kg export neo4j-import`).
+MATCH (e:Entity)
+RETURN e.key AS key, e.canonical AS canonical, e.name AS name, e.type AS type,
+       e.aliases AS aliases
+ORDER BY key
