@@ -262,3 +262,16 @@ def test_build_stores_authors_and_writes_rejected_records(tmp_path: Path) -> Non
     )
     assert strict.exit_code == 1
     assert strict.stderr.strip() == f"Error: {sources[0]}:3: missing field: abstract"
+
+
+@needs_shared
+def test_daily_page_and_hf_json_of_one_paper_merge() -> None:
+    from .conftest import SAMPLE
+
+    page = read(SAMPLE)[0]
+    hf = read(HF / "lianghsun_papers" / "2026-02-25.papers.json")[0]
+    merged = {p.title: p for p in merge_papers([*page, *hf])}
+    paper = merged["On Data Engineering for Scaling LLM Terminal Capabilities"]
+    assert (paper.id, paper.date, paper.upvotes) == ("arXiv:2602.21193", "2026-02-24", 3)
+    assert paper.authors[:2] == ("Renjie Pi", "Grace Lam") and paper.published == "2026-02-24"
+    assert len(merged) < len(page) + len(hf)
