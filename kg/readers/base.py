@@ -11,7 +11,6 @@ import codecs
 import gzip
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -333,9 +332,13 @@ def iso_day(value: Any) -> str | None:
 
 def has_bad_bytes(values: Iterable[Any]) -> bool:
     """Tell whether any string holds bytes that were not UTF-8 (decoded as surrogates)."""
-    return any(
-        isinstance(v, str) and any(unicodedata.category(c) == "Cs" for c in v) for v in values
-    )
+    for value in values:
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")  # lone surrogates cannot be encoded; fast, in C
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 def first_value(record: Mapping[str, Any], *keys: str) -> Any:
