@@ -17,6 +17,13 @@ SHARED = ROOT.parent / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def nlp():  # type: ignore[no-untyped-def]
+    """The rule and catalog components alone: what the rule tests check."""
+    return load_nlp(ner=False)
+
+
+@pytest.fixture(scope="session")
+def full_nlp():  # type: ignore[no-untyped-def]
+    """The whole pipeline, with the trained NER model when it is shipped."""
     return load_nlp()
 
 

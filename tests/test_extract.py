@@ -208,3 +208,24 @@ def test_catalog_includes_generated_lists() -> None:
     assert catalog.lookup("Stanford University") is not None
     entry = catalog.lookup("object detection")
     assert entry is not None and entry.type is EntityType.TASK
+
+
+def test_full_pipeline_adds_the_trained_model_to_the_rules(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract.pipeline import NER_PATH
+
+    if not NER_PATH.joinpath("meta.json").is_file():
+        pytest.skip("no trained NER model shipped in kg/data/ner (run training/train.sh)")
+    assert full_nlp.pipe_names[2:4] == ["tok2vec", "ner"]
+    text = (
+        "We present a robust estimation algorithm for dense stereo reconstruction, "
+        "trained with Proximal Policy Optimization (PPO) on the HoloScene benchmark."
+    )
+    found = mentions(full_nlp, text)
+    rules = {m.text: m for m in found if m.rule != "ner"}
+    # The rules still decide what they know ...
+    assert rules["PPO"].canonical == "Proximal Policy Optimization"
+    assert any(m.text.startswith("HoloScene") and m.type is EntityType.DATASET for m in found)
+    # ... and the model adds open-vocabulary phrases no rule knows.
+    assert any(m.rule == "ner" for m in found)
+    for m in found:
+        assert text[m.start : m.end] == m.text

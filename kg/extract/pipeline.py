@@ -297,26 +297,51 @@ class Resolver:
 
 
 def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
-    """Add the trained NER's spans where no rule found anything.
+    """Add the trained NER's spans: where no rule found anything, or around a rule's name.
 
     Rules are precise on what they know (acronyms, catalog names, versioned models,
-    cues); the model finds open-vocabulary phrases (``optical flow estimation``).
-    A model span that overlaps a rule's span is dropped, whatever its length.
+    cues); the model finds open-vocabulary phrases (``optical flow estimation``). A
+    model phrase that contains rule spans (``the PPO algorithm``) replaces them, keeping
+    the rule's canonical name when it held exactly one; a model span that only partly
+    overlaps a rule's span is dropped.
     """
     if not doc.ents:
         return chosen
     starts = [c.start for c in chosen]
-    added = []
+    added: list[Candidate] = []
+    replaced: set[int] = set()
     for ent in doc.ents:
         type_ = _NER_TYPES.get(ent.label_)
         if type_ is None:
             continue
         start, end = ent.start_char, ent.end_char
-        i = bisect.bisect_left(starts, end)
-        if i > 0 and chosen[i - 1].end > start:
-            continue  # overlaps the rule span that starts last before ``end``
-        added.append(Candidate(start, end, "ner", type_, weight=1))
-    return sorted(chosen + added, key=lambda c: c.start)
+        first = bisect.bisect_left(starts, start)
+        if first > 0 and chosen[first - 1].end > start:
+            first -= 1
+        last = bisect.bisect_left(starts, end)
+        inside = range(first, last)
+        if not inside:
+            added.append(Candidate(start, end, "ner", type_, weight=1))
+        elif all(start <= chosen[i].start and chosen[i].end <= end for i in inside) and (
+            end - start > chosen[inside[-1]].end - chosen[inside[0]].start
+        ):
+            # The model's phrase holds the rule's name(s): ``the PPO algorithm``.
+            one = chosen[inside[0]] if len(inside) == 1 else None
+            replaced.update(inside)
+            added.append(
+                Candidate(
+                    start,
+                    end,
+                    "ner",
+                    type_ if one is None or one.weight < 3 else one.type,
+                    one.canonical if one else None,
+                    one.aliases if one else (),
+                    one.proposed if one else False,
+                    weight=one.weight if one else 1,
+                )
+            )
+    kept = [c for i, c in enumerate(chosen) if i not in replaced]
+    return sorted(kept + added, key=lambda c: c.start)
 
 
 def _mark_proposed(candidates: list[Candidate], proposals: list[Proposal]) -> None:
