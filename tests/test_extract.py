@@ -180,14 +180,14 @@ def test_huge_abstract_in_bounded_time(nlp) -> None:  # type: ignore[no-untyped-
     assert elapsed < 15, f"100k-character abstract took {elapsed:.1f}s"
 
 
-def test_worker_processes_give_the_same_result_as_one(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_worker_processes_give_the_same_result_as_one(full_nlp) -> None:  # type: ignore[no-untyped-def]
     from kg.extract.workers import extract_parallel
     from kg.ingest import read_papers
 
     from .conftest import SAMPLE
 
     papers = list(read_papers(SAMPLE))
-    one = list(extract(nlp, papers))
+    one = list(extract(full_nlp, papers))
     two = list(extract_parallel(papers, workers=2, chunk_size=5))
     assert [e.paper.id for e in two] == [p.id for p in papers]
     assert [e.mentions for e in two] == [e.mentions for e in one]
