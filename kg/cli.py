@@ -113,11 +113,20 @@ def neo4j_options(command: Any) -> Any:
     return command
 
 
+ner_option = click.option(
+    "--no-ner",
+    "no_ner",
+    is_flag=True,
+    help="Rules and catalog only, without the trained NER model (several times faster).",
+)
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @db_option
 @format_option
 @map_option
+@ner_option
 @click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @batch_size_option
@@ -130,6 +139,7 @@ def build(
     db: str,
     format_: str | None,
     map_: str | None,
+    no_ner: bool,
     html: str | None,
     strict: bool,
     batch_size: int,
@@ -151,7 +161,7 @@ def build(
     target = _open_neo4j(**neo4j) if use_neo4j else None
     try:
         papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
-        nlp = load_nlp()
+        nlp = load_nlp(ner=not no_ner)
         with click.progressbar(
             extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
         ) as bar:
@@ -185,10 +195,16 @@ def build(
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @format_option
 @map_option
+@ner_option
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one mention per line.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 def extract_command(
-    inputs: tuple[str, ...], format_: str | None, map_: str | None, as_json: bool, strict: bool
+    inputs: tuple[str, ...],
+    format_: str | None,
+    map_: str | None,
+    no_ner: bool,
+    as_json: bool,
+    strict: bool,
 ) -> None:
     """Print the entity mentions found in each paper (nothing is stored).
 
@@ -199,7 +215,7 @@ def extract_command(
     from kg.extract import extract, load_nlp
 
     papers = _read_all(inputs, format_, strict, map_)
-    for extraction in extract(load_nlp(), papers):
+    for extraction in extract(load_nlp(ner=not no_ner), papers):
         for m in extraction.mentions:
             if as_json:
                 record = {
@@ -483,8 +499,14 @@ def stats(db: str) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--limit", type=click.IntRange(min=1), help="Score the first N documents only.")
+@ner_option
 def eval_command(
-    gold: str, format_: str | None, split: str | None, as_json: bool, limit: int | None
+    gold: str,
+    format_: str | None,
+    split: str | None,
+    as_json: bool,
+    limit: int | None,
+    no_ner: bool,
 ) -> None:
     """Score the extractor against gold annotations: precision, recall, F1 per type.
 
@@ -503,7 +525,7 @@ def eval_command(
         click.echo(f"warning: {problem}", err=True)
     if not gold_set.documents:
         raise InputError(f"no gold documents to score (split {gold_set.split})", path=gold)
-    report = evaluate(load_nlp(), gold_set)
+    report = evaluate(load_nlp(ner=not no_ner), gold_set)
     click.echo(
         f"Scored {report.documents} documents from {gold} "
         f"(format {report.format}, split {report.split}"
