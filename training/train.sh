@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Retrain kg's NER from the shared gold data and ship it to kg/data/ner, in one command:
+# convert the corpora, train with a fixed seed and a bounded number of steps, copy
+# model-best (tok2vec + ner, no vectors), then score it and measure its speed.
+#
+#   training/train.sh                                        # the shipped model
+#   SHIP=/tmp/ner96 training/train.sh --components.tok2vec.model.width 96   # try a size
+#
+# Extra arguments go to `spacy train` as config overrides. Environment: PYTHON (default
+# .venv/bin/python), CORPUS (convert.py's output, default training/corpus), OUT (the
+# training run, default training/output), SHIP (where model-best goes, default
+# kg/data/ner).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+CORPUS=${CORPUS:-training/corpus}
+OUT=${OUT:-training/output}
+SHIP=${SHIP:-kg/data/ner}
+# One process on one thread: the machine is shared, and the run repeats exactly.
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONHASHSEED=0
+
+"$PY" training/convert.py --out "$CORPUS"
+rm -rf "$OUT"
+start=$(date +%s)
+"$PY" -m spacy train training/config.cfg --output "$OUT" \
+    --paths.train "$CORPUS/train.spacy" --paths.dev "$CORPUS/dev.spacy" \
+    --system.seed 0 "$@"
+echo "trained in $(( $(date +%s) - start )) s" >&2
+
+"$PY" training/ship.py "$OUT/model-best" "$SHIP"
+"$PY" training/evaluate_ner.py "$SHIP" --corpus "$CORPUS"
+"$PY" training/speed.py "$SHIP"
+du -sh "$SHIP"
