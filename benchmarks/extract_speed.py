@@ -2,6 +2,7 @@
 
     python benchmarks/extract_speed.py                 # 10,000 abstracts, 1 worker
     python benchmarks/extract_speed.py --workers 2     # also 2 worker processes
+    python benchmarks/extract_speed.py --no-ner        # rules and catalog only
 
 Reads the first N abstracts (in sorted file order) of ../shared/data/corpus/paperlists and
 prints abstracts/s for (a) ``spacy.blank("en")``'s tokenizer alone, (b) kg's full extractor
@@ -48,12 +49,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--abstracts", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-ner", action="store_true", help="rules and catalog only")
     args = parser.parse_args()
 
     papers = read_abstracts(args.abstracts)
     texts = [p.title + "\n\n" + p.abstract for p in papers]
     tokenizer = spacy.blank("en").tokenizer
-    nlp = load_nlp()
+    nlp = load_nlp(ner=not args.no_ner)
     list(extract(nlp, papers[:50]))  # warm up: vocab, regex and catalog caches
 
     tokenizer_s = timed(tokenizer.pipe(texts))
@@ -65,7 +67,7 @@ def main() -> None:
         f"(b) kg extractor        {n / one_s:>8,.0f} abstracts/s   b/a = {tokenizer_s / one_s:.2f}"
     )
     if args.workers > 1:
-        many_s = timed(extract_parallel(papers, workers=args.workers))
+        many_s = timed(extract_parallel(papers, workers=args.workers, ner=not args.no_ner))
         print(
             f"(c) kg, {args.workers} workers      {n / many_s:>8,.0f} abstracts/s   "
             f"c/b = {one_s / many_s:.2f}  (includes starting the workers)"

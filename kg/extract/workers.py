@@ -15,7 +15,7 @@ _NLP: Language | None = None  # one pipeline per worker process
 
 
 def extract_parallel(
-    papers: Iterable[Paper], *, workers: int = 2, chunk_size: int = 256
+    papers: Iterable[Paper], *, workers: int = 2, chunk_size: int = 256, ner: bool = True
 ) -> Iterator[PaperExtraction]:
     """Yield each paper's extraction like :func:`extract`, using ``workers`` processes.
 
@@ -23,17 +23,17 @@ def extract_parallel(
     docs never cross processes), in input order; the result is identical to one process.
     """
     if workers <= 1:
-        yield from extract(load_nlp(), papers)
+        yield from extract(load_nlp(ner=ner), papers)
         return
     context = multiprocessing.get_context("spawn")  # fork + spaCy threads is unsafe
-    with context.Pool(workers, initializer=_init_worker) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(ner,)) as pool:
         for chunk in pool.imap(_extract_chunk, _chunks(papers, chunk_size)):
             yield from chunk
 
 
-def _init_worker() -> None:
+def _init_worker(ner: bool) -> None:
     global _NLP
-    _NLP = load_nlp()
+    _NLP = load_nlp(ner=ner)
 
 
 def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:
