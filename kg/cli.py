@@ -322,7 +322,7 @@ def view_options(command: Any) -> Any:
         click.option(
             "--view",
             type=click.Choice(["overlap", "concepts", "bipartite", "ego"]),
-            default="overlap",
+            default="bipartite",
             show_default=True,
             help="overlap: papers joined by shared entities; concepts: entities named "
             "together; bipartite: papers and entities; ego: around --entity or --paper.",

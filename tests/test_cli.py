@@ -54,8 +54,9 @@ def test_html_view_is_offline_and_holds_the_nodes(built: Path) -> None:
     assert not re.search(r"<(script|link)[^>]+(src|href)=", html), "loads something from outside"
     nodes = json.loads(re.search(r"new vis\.DataSet\((\[.*?\])\);", html).group(1))  # type: ignore[union-attr]
     labels = {n["label"] for n in nodes}
-    # The default view is overlap: the papers, joined by the entities they share.
-    assert len(nodes) == 24
+    # The default view: papers and the entities they name, coloured by type.
+    assert len(nodes) > 24
+    assert "CHAIN" in labels and "TTT" in labels
     # Colours are ours (the legend's), not vis-network's group palette.
     from kg.export import TYPE_COLOURS
 
@@ -63,6 +64,8 @@ def test_html_view_is_offline_and_holds_the_nodes(built: Path) -> None:
     assert not any("group" in n for n in nodes)
     assert any(label.startswith("PyVision-RL") for label in labels)
     assert "</span>Paper (24)" in html, "legend lacks the papers"
+    for kind in ("Method", "Dataset", "Model"):
+        assert f"</span>{kind} (" in html, f"legend lacks {kind}"
 
 
 def test_export_html_command(built: Path, tmp_path: Path) -> None:

@@ -88,7 +88,8 @@ def test_filters_say_what_they_dropped(graph: nx.Graph) -> None:
 @pytest.mark.parametrize("format_", ["graphml", "gexf", "json", "csv"])
 def test_file_exports_read_back(sample_db: Path, tmp_path: Path, format_: str) -> None:
     out = tmp_path / ("out" if format_ == "csv" else f"kg.{format_}")
-    result = CliRunner().invoke(cli, ["export", format_, str(out), "--db", str(sample_db)])
+    args = ["export", format_, str(out), "--db", str(sample_db), "--view", "overlap"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     if format_ == "graphml":
         back = nx.read_graphml(out)

@@ -15,8 +15,9 @@ from kg.store.base import GraphStore
 __all__ = ["DEFAULT_VIEW", "HUB_LIMIT", "VIEWS", "ViewSpec", "build_view", "read_view"]
 
 VIEWS = ("overlap", "concepts", "bipartite", "ego")
-# Concept overlap is the question kg answers: which papers share what, and why.
-DEFAULT_VIEW = "overlap"
+# Papers and the entities they name, coloured by type: the shared entities are the
+# overlap, and each link's tooltip carries its evidence sentence.
+DEFAULT_VIEW = "bipartite"
 # An entity named by more papers than this joins too many pairs to be informative (and
 # grows the overlap view quadratically): it is left out of the overlap links.
 HUB_LIMIT = 200
