@@ -20,7 +20,11 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
     """Build the graph of a corpus from each paper's extraction.
 
     A bare acronym (``PPO``) is merged into the long form another paper defined
-    for it, when the corpus gives it exactly one long form. Each entity takes
+    for it, when the corpus gives it exactly one long form. An acronym defined
+    with two long forms (``MPI``: Message Passing Interface, Model Predictive
+    Inference) gives one entity per long form, and a paper that uses it without
+    defining it is linked to neither: it is left out, or, when a rule names it
+    (``MPI-based``), it becomes an entity of its own, ``MPI``. Each entity takes
     the type most of its mentions were given.
     """
     catalog = catalog or load_catalog()

@@ -65,3 +65,37 @@ def test_page_organisations_become_affiliations(sample_graph) -> None:  # type: 
         sample_graph.entities[key].type is EntityType.ORGANIZATION
         for _, key in sample_graph.affiliations
     )
+
+
+MPI_DEFINITIONS = (
+    "We scale training with the Message Passing Interface (MPI) across nodes. MPI is fast.",
+    "Model Predictive Inference (MPI) plans ahead. We show MPI beats search.",
+)
+
+
+def test_acronym_with_two_long_forms_stays_two_entities(nlp) -> None:  # type: ignore[no-untyped-def]
+    # A bare MPI in a third paper could be either: it is linked to neither (#5).
+    graph = link(extract(nlp, papers(*MPI_DEFINITIONS, "Our solver runs MPI on eight GPUs.")))
+    first, second, third = (p.id for p in graph.papers)
+    assert sorted((e.key, e.canonical, e.name, e.aliases) for e in graph.entities.values()) == [
+        ("message passing interface", "Message Passing Interface", "MPI", ("MPI",)),
+        ("model predictive inference", "Model Predictive Inference", "MPI", ("MPI",)),
+    ]
+    assert sorted((m.paper_id, m.key, m.count) for m in graph.mentions) == sorted(
+        [(first, "message passing interface", 3), (second, "model predictive inference", 3)]
+    )
+    assert third not in {m.paper_id for m in graph.mentions}
+
+
+def test_ambiguous_acronym_named_by_a_rule_is_its_own_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    graph = link(extract(nlp, papers(*MPI_DEFINITIONS, "Unlike the MPI-based baseline, ...")))
+    third = graph.papers[2].id
+    assert [(m.key, m.surfaces) for m in graph.mentions if m.paper_id == third] == [
+        ("mpi", ("MPI",))
+    ]
+    assert graph.entities["mpi"].aliases == ()
+    assert {e.key for e in graph.entities.values()} == {
+        "message passing interface",
+        "model predictive inference",
+        "mpi",
+    }
