@@ -8,6 +8,7 @@ from kg.catalog import Catalog, load_catalog, name_key
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
+from kg.variants import find_variants
 
 __all__ = ["link"]
 
@@ -85,7 +86,10 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
             affiliations.append((paper.id, key))
     affiliations += _metadata_affiliations(papers, entities, catalog, set(affiliations))
     repositories += _metadata_repositories(papers, repositories)
-    return Graph(papers, entities, links, affiliations, repositories)
+    # Sizes, versions, families and affixes: UniGRPO -> GRPO, LLaMA-3-7B -> LLaMA-3 (#5).
+    variants, parents = find_variants(entities, catalog)
+    entities.update(parents)
+    return Graph(papers, entities, links, affiliations, repositories, variants)
 
 
 def _metadata_affiliations(

@@ -1,9 +1,9 @@
 """Plain data passed between the stages: papers in, mentions out, graph rows to the store."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["EntityType", "Mention", "Paper", "Repository"]
+__all__ = ["EntityType", "Mention", "Paper", "Repository", "Variant"]
 
 
 class EntityType(StrEnum):
@@ -64,6 +64,7 @@ class Mention:
     proposed: bool = False
     rule: str = ""  # which component found it: catalog, acronym, model, cue, propose
     aliases: tuple[str, ...] = ()  # other names the text gave it, e.g. its acronym
+    cue: str = ""  # for rule "cue", the word that gave it away: "style" in GRPO-style (#5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,18 @@ class PaperEntity:
     proposed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """``(:Entity {key})-[:VARIANT_OF {reason}]->(:Entity {key: parent})``.
+
+    ``reason`` is the rule that found it: ``size``, ``version``, ``family`` or ``affix``.
+    """
+
+    key: str
+    parent: str
+    reason: str
+
+
 @dataclass(slots=True)
 class Graph:
     """Everything one build writes: papers, entities and the links between them."""
@@ -114,3 +127,4 @@ class Graph:
     mentions: list[PaperEntity]
     affiliations: list[tuple[str, str]]  # (paper id, organisation entity key)
     repositories: list[Repository]
+    variants: list[Variant] = field(default_factory=list)  # (#5)

@@ -201,6 +201,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
             "has_code",
             "authors",
             "written_by",
+            "variant_of",
         )
         for suffix in (".header.csv", ".csv")
     )
@@ -284,6 +285,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "HAS_CODE": 1,
         "Author": 2,
         "WRITTEN_BY": 2,
+        "VARIANT_OF": 0,
     }
     assert files.command.startswith("neo4j-admin database import full neo4j \\\n")
     assert f"--nodes=Paper={folder.resolve()}/papers.header.csv,{folder.resolve()}/papers.csv" in (
@@ -306,7 +308,7 @@ def test_export_neo4j_import_prints_the_command(sample_db: Path, tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("neo4j-admin database import full neo4j")
     assert f"--relationships=MENTIONS={out.resolve()}/mentions.header.csv," in result.stdout
-    assert "Wrote 18 CSV files" in result.stderr
+    assert "Wrote 20 CSV files" in result.stderr
     assert not list(out.glob(".*.tmp")), "a temporary file was left behind"
     assert len(read_csv(out / "papers.csv")) == 24
 

@@ -43,7 +43,7 @@ def test_sample_graph_holds_papers_entities_and_repositories(store, sample_graph
     labels = {r[0] for r in store.run("MATCH (n) UNWIND labels(n) AS l RETURN DISTINCT l").rows}
     assert {"Paper", "Entity", "Method", "Dataset", "Model", "Organization", "Repository"} <= labels
     rels = {r[0] for r in store.run("MATCH ()-[r]->() RETURN DISTINCT type(r)").rows}
-    assert rels == {"MENTIONS", "PROPOSES", "AFFILIATED_WITH", "HAS_CODE"}
+    assert rels == {"MENTIONS", "PROPOSES", "AFFILIATED_WITH", "HAS_CODE", "VARIANT_OF"}
 
 
 def test_every_entity_has_exactly_one_type_label(store) -> None:  # type: ignore[no-untyped-def]

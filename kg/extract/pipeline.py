@@ -72,6 +72,7 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     proposed: bool = False
     weight: int = 1  # how strongly ``type`` is evidenced: 3 catalog, 2 context, 1 guess
+    cue: str = ""  # the cue word of a ``cue`` candidate: benchmark, style, based, ... (#5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +240,13 @@ class RuleMatcher:
                 name_start, name_end = cue.name_span
                 candidates.append(
                     Candidate(
-                        cue.start, cue.end, "cue", cue.type, text[name_start:name_end], weight=2
+                        cue.start,
+                        cue.end,
+                        "cue",
+                        cue.type,
+                        text[name_start:name_end],
+                        weight=2,
+                        cue=cue.cue,
                     )
                 )
         for start, end, type_ in find_appositions(text):
@@ -369,7 +376,7 @@ def _mark_proposed(candidates: list[Candidate], proposals: list[Proposal]) -> No
 def _choose(candidates: list[Candidate]) -> list[Candidate]:
     """Keep the longest candidate where spans overlap; on equal spans, the best rule.
 
-    Proposal flags and types known only to a losing candidate pass to the winner.
+    Proposal flags, types and cue words known only to a losing candidate pass to the winner.
     """
     ordered = sorted(candidates, key=lambda c: (c.start, -(c.end - c.start), _RULE_RANK[c.rule]))
     kept: list[Candidate] = []
@@ -378,6 +385,8 @@ def _choose(candidates: list[Candidate]) -> list[Candidate]:
             winner = kept[-1]
             winner.proposed = winner.proposed or candidate.proposed
             winner.type = winner.type or candidate.type
+            if candidate.cue and (candidate.start, candidate.end) == (winner.start, winner.end):
+                winner.cue = winner.cue or candidate.cue  # ``GRPO-style``: the catalog's GRPO
             continue
         kept.append(candidate)
     return [c for c in kept if c.end > c.start]
@@ -440,6 +449,7 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
                 proposed=c.proposed,
                 rule=c.rule,
                 aliases=c.aliases,
+                cue=c.cue,
             )
         )
     repositories = []

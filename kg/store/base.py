@@ -35,6 +35,7 @@ ENTITY_LABELS: tuple[str, ...] = tuple(t.value for t in EntityType)
 WRITE_ORDER = (
     "write_papers",
     "write_entities",
+    "write_variants",
     "prune_paper_links",
     "write_mentions",
     "write_proposes",
@@ -45,6 +46,8 @@ WRITE_ORDER = (
 )
 # Row lists whose rows link a paper (``paper``) to an entity (``key``).
 _ENTITY_LINKS = ("write_mentions", "write_proposes", "write_affiliations")
+# Row lists that link entities to entities, with no paper: always sent (#5).
+_ENTITY_ONLY = ("write_variants",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,9 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             if m.proposed
         ],
         "write_affiliations": [{"paper": p, "key": k} for p, k in graph.affiliations],
+        "write_variants": [
+            {"key": v.key, "parent": v.parent, "reason": v.reason} for v in graph.variants
+        ],
         "write_authors": _author_rows(graph),
         "write_repositories": [
             {
@@ -246,6 +252,8 @@ def changed_rows(
     for name, rows in rows_by_query.items():
         if name == "write_entities":
             changed[name] = [r for r in rows if not linked.get(r["key"]) or linked[r["key"]] & keep]
+        elif name in _ENTITY_ONLY:  # no paper to compare; a MERGE that changes nothing
+            changed[name] = list(rows)
         else:
             changed[name] = [r for r in rows if r.get("paper", r.get("id")) in keep]
     return changed
@@ -291,7 +299,7 @@ def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
     for row in rows["write_papers"]:
         per_paper[row["id"]] = {"write_papers": [row], "write_entities": {}}
     for name, name_rows in rows.items():
-        if name in ("write_papers", "write_entities"):
+        if name in ("write_papers", "write_entities", *_ENTITY_ONLY):
             continue
         for row in name_rows:
             parts = per_paper.get(row["paper"])

@@ -106,6 +106,7 @@ def import_tables(graph: Graph) -> list[Table]:
     has_code = {(r["paper"], r["url"]): r["evidence"] for r in rows["write_repositories"]}
     authors = {r["key"]: [r["key"], r["name"]] for r in rows.get("write_authors", [])}
     written_by = [[r["paper"], r["key"], r["position"]] for r in rows.get("write_authors", [])]
+    variants = [[r["key"], r["parent"], r["reason"]] for r in rows.get("write_variants", [])]
     return [
         Table(
             "nodes",
@@ -195,6 +196,13 @@ def import_tables(graph: Graph) -> list[Table]:
             "written_by",
             (":START_ID(Paper)", ":END_ID(Author)", "position:int"),
             written_by,
+        ),
+        Table(
+            "relationships",
+            "VARIANT_OF",
+            "variant_of",
+            (":START_ID(Entity)", ":END_ID(Entity)", "reason"),
+            variants,
         ),
     ]
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository
+from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository, Variant
 from kg.query import load_query
 from kg.store.base import GraphStore, WriteStats, write_graph
 
@@ -73,7 +73,8 @@ def read_stored_graph(store: GraphStore) -> Graph:
         )
         for r in records("dump_repositories")
     ]
-    return Graph(papers, entities, mentions, affiliations, repositories)
+    variants = [Variant(r["key"], r["parent"], r["reason"] or "") for r in records("dump_variants")]
+    return Graph(papers, entities, mentions, affiliations, repositories, variants)
 
 
 def copy_graph(
