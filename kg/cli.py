@@ -121,12 +121,22 @@ ner_option = click.option(
 )
 
 
+overrides_option = click.option(
+    "--overrides",
+    type=click.Path(exists=True, dir_okay=False),
+    envvar="KG_OVERRIDES",
+    show_envvar=True,
+    help="TOML file forcing merges, splits, types and ignores (see the README).",
+)
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @db_option
 @format_option
 @map_option
 @ner_option
+@overrides_option
 @click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @batch_size_option
@@ -140,6 +150,7 @@ def build(
     format_: str | None,
     map_: str | None,
     no_ner: bool,
+    overrides: str | None,
     html: str | None,
     strict: bool,
     batch_size: int,
@@ -155,8 +166,10 @@ def build(
     """
     from kg.extract import extract, load_nlp
     from kg.link import link
+    from kg.overrides import load_overrides
     from kg.store import open_store, write_graph
 
+    forced = load_overrides(overrides) if overrides else None
     # Connect first: a wrong Neo4j setting should fail before the slow extraction.
     target = _open_neo4j(**neo4j) if use_neo4j else None
     try:
@@ -165,7 +178,7 @@ def build(
         with click.progressbar(
             extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
         ) as bar:
-            graph = link(bar)
+            graph = link(bar, overrides=forced)
     except BaseException:
         if target is not None:
             target.close()
@@ -626,8 +639,15 @@ def fetch_arxiv_command(
 @map_option
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @click.option("--top", default=10, show_default=True, help="Entities listed as risen most.")
+@overrides_option
 def update(
-    sources: tuple[str, ...], db: str, format_: str | None, map_: str | None, strict: bool, top: int
+    sources: tuple[str, ...],
+    db: str,
+    format_: str | None,
+    map_: str | None,
+    strict: bool,
+    top: int,
+    overrides: str | None,
 ) -> None:
     """Add the papers the database does not hold yet, and print what changed.
 
@@ -637,9 +657,11 @@ def update(
     """
     from kg.extract import extract, load_nlp
     from kg.link import link
+    from kg.overrides import load_overrides
     from kg.store import open_store, write_graph
     from kg.update import entity_counts, report_changes, split_new
 
+    forced = load_overrides(overrides) if overrides else None
     papers = _read_all(sources, format_, strict, map_, rejected=_rejected_path(db))
     store = open_store(db)
     try:
@@ -647,7 +669,7 @@ def update(
         with click.progressbar(
             extract(load_nlp(), new), length=len(new), label="Extracting", file=sys.stderr
         ) as bar:
-            graph = link(bar)
+            graph = link(bar, overrides=forced)
         keys = list(graph.entities)
         before = entity_counts(store, keys)
         write_graph(store, graph)

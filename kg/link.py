@@ -8,6 +8,7 @@ from kg.catalog import Catalog, load_catalog, name_key
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
+from kg.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.variants import find_variants
 
 __all__ = ["link"]
@@ -17,7 +18,12 @@ _TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
 
 
-def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = None) -> Graph:
+def link(
+    extractions: Iterable[PaperExtraction],
+    *,
+    catalog: Catalog | None = None,
+    overrides: Overrides | None = None,
+) -> Graph:
     """Build the graph of a corpus from each paper's extraction.
 
     A bare acronym (``PPO``) is merged into the long form another paper defined
@@ -27,8 +33,12 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
     defining it is linked to neither: it is left out, or, when a rule names it
     (``MPI-based``), it becomes an entity of its own, ``MPI``. Each entity takes
     the type most of its mentions were given.
+
+    ``overrides`` (the user's file, :mod:`kg.overrides`) drop, merge, split and type
+    names before and after that.
     """
     catalog = catalog or load_catalog()
+    overrides = overrides or Overrides()
     papers: list[Paper] = []
     mentions: list[Mention] = []
     repositories: list[Repository] = []
@@ -37,7 +47,10 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
         mentions.extend(extraction.mentions)
         repositories.extend(extraction.repositories)
 
+    mentions = apply_to_mentions(mentions, overrides)
     long_forms = _acronym_table(mentions)
+    for short in [s for s in long_forms if name_key(s) in overrides.split]:
+        del long_forms[short]  # split: never linked to another paper's long form
     mentions.extend(_bare_acronyms(papers, mentions, long_forms))
     canonical_of: dict[str, str] = {}
     for mention in mentions:
@@ -50,6 +63,7 @@ def link(extractions: Iterable[PaperExtraction], *, catalog: Catalog | None = No
     for mention in mentions:
         by_key[name_key(canonical_of.get(mention.canonical, mention.canonical))].append(mention)
     entities = {key: _entity(key, group, canonical_of) for key, group in by_key.items()}
+    entities = apply_to_entities(entities, overrides)
 
     links: list[PaperEntity] = []
     for key, group in by_key.items():
