@@ -496,6 +496,60 @@ def stats(db: str) -> None:
     click.echo(_table(top.columns, top.rows))
 
 
+@cli.group(cls=KgGroup)
+def entities() -> None:
+    """Look into the entities of the stored graph: how each was formed.
+
+    \b
+    Example:
+        kg entities show PPO --db kg.db
+    """
+
+
+@entities.command("show")
+@click.argument("name")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def entities_show(name: str, db: str, as_json: bool) -> None:
+    """Show the entities NAME refers to: names, spellings merged, variants and papers.
+
+    \b
+    Example:
+        kg entities show PPO --db kg.db
+    """
+    from dataclasses import asdict
+
+    from kg.entities import describe_entities
+    from kg.errors import QueryError
+
+    store = _open_existing(db)
+    try:
+        reports = describe_entities(store, name)
+    finally:
+        store.close()
+    if not reports:
+        raise QueryError(
+            f"no entity goes by {name!r} in {db}; `kg query top_entities` lists the most mentioned"
+        )
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False))
+        return
+    for report in reports:
+        click.echo(f"{report.name}  [{report.type}]  {report.canonical}  (key: {report.key})")
+        click.echo(f"  also called: {', '.join(report.aliases) or '-'}")
+        click.echo(f"  spelled in papers: {', '.join(report.spellings) or '-'}")
+        for link_name in ("variant of", "has variant"):
+            links = [
+                f"{v['name']} ({v['reason']})" for v in report.variants if v["link"] == link_name
+            ]
+            if links:
+                click.echo(f"  {link_name}: {', '.join(links)}")
+        click.echo(f"  {len(report.papers)} paper(s):")
+        columns = ["paper", "title", "count", "proposed", "evidence"]
+        click.echo(_table(columns, [[p[c] for c in columns] for p in report.papers]))
+        click.echo()
+
+
 @cli.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option(
