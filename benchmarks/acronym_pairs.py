@@ -1,0 +1,62 @@
+"""Acronym definition pairs against the SDU@AAAI-21 acronym-identification annotations.
+
+    python benchmarks/acronym_pairs.py [--split dev|truth]
+
+The gold (../shared/data/gold/sdu-acronyms/AI, CC BY-NC-SA 4.0: read here, never shipped)
+tags short and long forms in arXiv sentences but does not say which goes with which, so
+only sentences with exactly one short and one long form define a gold pair. kg's
+``find_acronyms`` runs on every sentence (tokens joined by spaces); a predicted pair in a
+scored sentence is correct when both its short and its long form equal the gold ones.
+Predicted pairs in sentences with other gold (no pair, or several) are counted apart.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+from kg.catalog import name_key
+from kg.extract.acronyms import find_acronyms
+
+GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gold" / "sdu-acronyms" / "AI"
+
+
+def spans(tokens: list[str], labels: list[str], kind: str) -> list[str]:
+    found: list[list[str]] = []
+    for token, label in zip(tokens, labels, strict=True):
+        if label == f"B-{kind}":
+            found.append([token])
+        elif label == f"I-{kind}" and found:
+            found[-1].append(token)
+    return [" ".join(words) for words in found]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=["dev", "truth"])
+    args = parser.parse_args()
+    records = json.loads((GOLD / f"{args.split}.json").read_text(encoding="utf-8"))
+
+    tp = predicted = gold_pairs = other_predicted = 0
+    for record in records:
+        tokens, labels = record["tokens"], record["labels"]
+        shorts, longs = spans(tokens, labels, "short"), spans(tokens, labels, "long")
+        found = {(a.short, name_key(a.long)) for a in find_acronyms(" ".join(tokens))}
+        if len(shorts) == 1 and len(longs) == 1:
+            gold_pairs += 1
+            predicted += len(found)
+            tp += (shorts[0], name_key(longs[0])) in found
+        else:
+            other_predicted += len(found)
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / gold_pairs if gold_pairs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+    print(f"sentences: {len(records)} ({args.split}); with one gold pair: {gold_pairs}")
+    print(
+        f"pairs: precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
+        f"(tp {tp}, predicted {predicted})"
+    )
+    print(f"pairs predicted in sentences without a single gold pair: {other_predicted}")
+
+
+if __name__ == "__main__":
+    main()
