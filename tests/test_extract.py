@@ -229,3 +229,22 @@ def test_full_pipeline_adds_the_trained_model_to_the_rules(full_nlp) -> None:  #
     assert any(m.rule == "ner" for m in found)
     for m in found:
         assert text[m.start : m.end] == m.text
+
+
+def test_acronyms_defined_in_words_and_with_notes_in_the_parenthesis() -> None:
+    from kg.extract.acronyms import find_acronyms
+
+    pairs = {
+        (a.short, a.long)
+        for a in find_acronyms(
+            "Here BYO = bring your own. In this table BU stands for Binary Unigram. "
+            "It uses an application programming interface (API; see the docs). "
+            "TCP (the top concept popularity) is related to counts."
+        )
+    }
+    assert pairs == {
+        ("BYO", "bring your own"),
+        ("BU", "Binary Unigram"),
+        ("API", "application programming interface"),
+        ("TCP", "top concept popularity"),
+    }

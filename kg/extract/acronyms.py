@@ -17,6 +17,13 @@ _SHORT = r"[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}"
 _PAREN = re.compile(r"\(([^()]{1,200})\)")
 _WORD = re.compile(r"[^\s()]+")
 _WINDOW_CHARS = 300
+_CLAUSE_SPLIT = re.compile(r"\s*[;,]\s+")
+_ARTICLE = re.compile(r"(?:the|a|an)\s+", re.I)
+# ``SF = long form``, ``SF stands for long form``, ``SF denotes``, ``SF refers to``.
+_SAYS = re.compile(
+    r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9\-+./&]{1,11})\s+"
+    r"(?:=|:=|stands\s+for|denotes|refers\s+to|is\s+short\s+for|is\s+an\s+abbreviation\s+for)\s+"
+)
 _FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -67,8 +74,10 @@ def find_acronyms(text: str) -> list[Acronym]:
     """
     found: list[Acronym] = []
     for paren in _PAREN.finditer(text):
-        inner = paren.group(1).strip()
-        inner_start = paren.start(1) + (len(paren.group(1)) - len(paren.group(1).lstrip()))
+        # ``(API; see bitbucket.org/...)``: only the part before a ``;`` or ``,`` is the form.
+        raw = _CLAUSE_SPLIT.split(paren.group(1), maxsplit=1)[0]
+        inner = raw.strip()
+        inner_start = paren.start(1) + (len(raw) - len(raw.lstrip()))
         # Only the words just before the parenthesis matter; never rescan the whole text.
         window_start = max(0, paren.start() - _WINDOW_CHARS)
         before = text[: paren.start()].rstrip()
@@ -99,6 +108,10 @@ def find_acronyms(text: str) -> list[Acronym]:
         short = previous[0].group().rstrip(",:;")
         if not _is_short_form(short):
             continue
+        # ``TCP (the top concept's popularity)``: a leading article is not part of the form.
+        article = _ARTICLE.match(inner)
+        if article:
+            inner, inner_start = inner[article.end() :], inner_start + article.end()
         inner_words = inner.split()
         if len(inner_words) > min(len(short) + 5, len(short) * 2):
             continue
@@ -114,7 +127,48 @@ def find_acronyms(text: str) -> list[Acronym]:
                     inner_start + len(inner),
                 )
             )
+    found += _defined_in_words(text)
     return found
+
+
+def _defined_in_words(text: str) -> list[Acronym]:
+    """``BYO = bring your own``, ``BU stands for Binary Unigram``, ``PV denotes ...``."""
+    found = []
+    for match in _SAYS.finditer(text):
+        short = match.group(1)
+        if not _is_short_form(short):
+            continue
+        words = list(_WORD.finditer(text, match.end(), match.end() + _WINDOW_CHARS))
+        words = words[: min(len(short) + 5, len(short) * 2)]
+        cut = next((i for i, w in enumerate(words) if w.group()[-1] in ",;:."), None)
+        if cut is not None:
+            words = words[: cut + 1]
+        if not words:
+            continue
+        # The long form ends where the short form's letters run out.
+        for end in range(len(words), 0, -1):
+            candidate = [w.group().rstrip(",;:.") for w in words[:end]]
+            if match_long_form(short, candidate) == 0 and _match_ends(short, candidate):
+                long_start, long_end = words[0].start(), words[end - 1].end()
+                long_text = text[long_start:long_end].rstrip(",;:.")
+                found.append(
+                    Acronym(
+                        short,
+                        long_text,
+                        match.start(1),
+                        match.end(1),
+                        long_start,
+                        long_start + len(long_text),
+                    )
+                )
+                break
+    return found
+
+
+def _match_ends(short: str, words: list[str]) -> bool:
+    """The last word must hold the short form's last letter (no trailing extra words)."""
+    last = next((c.casefold() for c in reversed(short) if c.isalnum()), "")
+    return bool(words) and last in words[-1].casefold()
 
 
 def match_long_form(short: str, words: list[str]) -> int | None:
