@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import StoreError
-from kg.models import Entity, EntityType, Graph, Paper
+from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
 from kg.store import FalkorStore, write_graph
 from kg.store.base import graph_rows
 
@@ -117,8 +117,10 @@ def test_injection_strings_are_stored_as_plain_values(tmp_path: Path, evil: str)
     graph = Graph([Paper(id="safe", title="Safe", abstract="Safe.")], {}, [], [], [])
     with FalkorStore(tmp_path / "kg.db") as store:
         write_graph(store, graph)
-        write_graph(store, Graph([paper], {entity.key: entity}, [], [], []))
+        link = PaperEntity(evil, evil, 1, evil, (evil,), "abstract", 0, 1, True)
+        write_graph(store, Graph([paper], {entity.key: entity}, [link], [], []))
         assert store.run("MATCH (p:Paper) RETURN count(p)").rows[0][0] == 2
+        assert store.run("MATCH (:Paper)-[m:MENTIONS]->() RETURN m.evidence").rows == [[evil]]
         assert store.run("MATCH (p:Paper {id: $id}) RETURN p.title", {"id": evil}).rows == [[evil]]
         assert store.run("MATCH (e:Entity) RETURN e.canonical").rows == [[evil]]
         assert store.run("MATCH (p:Paper {id: 'safe'}) RETURN p.title").rows == [["Safe"]]
@@ -173,3 +175,29 @@ def test_stale_record_of_a_dead_server_is_cleared(tmp_path: Path) -> None:
     with FalkorStore(path) as store:
         store.run("CREATE (:Paper {id: 'y'})")
         assert store.run("MATCH (p:Paper) RETURN count(p)").rows == [[1]]
+
+
+def test_building_on_more_papers_leaves_no_stale_entity(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    """An entity whose key changes as the corpus grows must not stay behind as a duplicate.
+
+    Alone, the first paper's bare ``ZQT`` is its own entity; once the second paper defines
+    it, it joins ``Zonal Query Transformer`` and the old node must go.
+    """
+    from kg.extract import extract
+    from kg.link import link
+
+    first = Paper(id="p1", title="One", abstract="We compare against the ZQT-style baseline.")
+    second = Paper(
+        id="p2", title="Two", abstract="We propose the Zonal Query Transformer (ZQT) for retrieval."
+    )
+    path = tmp_path / "kg.db"
+    with FalkorStore(path) as store:
+        write_graph(store, link(extract(nlp, [first])))
+        assert store.run("MATCH (e:Entity) RETURN e.key").rows == [["zqt"]]
+        write_graph(store, link(extract(nlp, [first, second])))
+        keys = {r[0] for r in store.run("MATCH (e:Entity) RETURN e.key").rows}
+    with FalkorStore(tmp_path / "fresh.db") as fresh:
+        write_graph(fresh, link(extract(nlp, [first, second])))
+        fresh_keys = {r[0] for r in fresh.run("MATCH (e:Entity) RETURN e.key").rows}
+    assert keys == fresh_keys
+    assert "zqt" not in keys
