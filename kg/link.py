@@ -186,11 +186,7 @@ def _bare_acronyms(
                 if short is None:
                     continue
                 start, end = match.span()
-                if any(
-                    s == section and start < e and b < end
-                    for s, b, e in taken[paper.id]
-                    for b, e in [(b, e)]
-                ):
+                if any(s == section and b < end and start < e for s, b, e in taken[paper.id]):
                     continue
                 canonical = known[short]
                 found.append(
