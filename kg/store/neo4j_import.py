@@ -8,14 +8,13 @@ temporary name and renamed into place.
 """
 
 import csv
-import os
 import shlex
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.atomic import atomic_open
 from kg.models import Graph
 from kg.store.base import graph_rows
 
@@ -266,13 +265,7 @@ def _array(values: Sequence[str]) -> str:
 
 def _write_csv(path: Path, rows: Iterable[Sequence[Any]]) -> None:
     """Write ``rows`` to ``path`` atomically: a temporary file beside it, then a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            for row in rows:
-                writer.writerow(["" if v is None else v for v in row])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
