@@ -1,0 +1,58 @@
+"""The README's generated sections match the code, so the documentation cannot go stale."""
+
+import importlib.util
+import re
+from types import ModuleType
+
+import pytest
+
+from .conftest import ROOT
+
+README = ROOT / "README.md"
+STALE = "README.md is stale: run .venv/bin/python scripts/cli_reference.py and commit the result"
+
+
+@pytest.fixture(scope="module")
+def cli_reference() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", ROOT / "scripts" / "cli_reference.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_generated_sections_are_current(cli_reference: ModuleType) -> None:
+    text = README.read_text(encoding="utf-8")
+    assert cli_reference.update_readme(text) == text, STALE
+
+
+def test_command_reference_covers_every_command(cli_reference: ModuleType) -> None:
+    text = README.read_text(encoding="utf-8")
+    names = [" ".join(path) for path, _ in cli_reference.commands()]
+    assert {"kg", "kg build", "kg query", "kg export html", "kg entities show"} <= set(names)
+    for name in names:
+        assert f"<summary><code>{name}</code></summary>" in text, f"{name}: {STALE}"
+
+
+def test_a_changed_help_text_makes_the_readme_stale(cli_reference: ModuleType) -> None:
+    text = README.read_text(encoding="utf-8")
+    edited = text.replace("Stop at the first malformed record.", "Stop early.", 1)
+    assert edited != text
+    assert cli_reference.update_readme(edited) == text
+
+
+def test_cypher_index_lists_every_read_query_file() -> None:
+    """Checked against the files themselves, not through the code that writes the index."""
+    text = README.read_text(encoding="utf-8")
+    index = text[text.index("<!-- cypher-index:start") : text.index("<!-- cypher-index:end")]
+    internal = ("write_", "prune_", "export_", "lookup_", "dump_")
+    files = sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
+    read = [name for name in files if not name.startswith(internal)]
+    assert read, "no read queries found in cypher/"
+    listed = re.findall(r"\[`(\w+)`\]\(cypher/\1\.cypher\)", index)
+    assert listed == read
+    for name in read:
+        header = (ROOT / "cypher" / f"{name}.cypher").read_text(encoding="utf-8").splitlines()[0]
+        assert header.lstrip("/ ").rstrip() in index, f"{name}: {STALE}"
