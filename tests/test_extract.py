@@ -248,3 +248,61 @@ def test_acronyms_defined_in_words_and_with_notes_in_the_parenthesis() -> None:
         ("API", "application programming interface"),
         ("TCP", "top concept popularity"),
     }
+
+
+def _combined(text: str, ents: list[tuple[str, str]], rules: list[tuple[str, EntityType, int]]):  # type: ignore[no-untyped-def]
+    """Run the NER/rule combination on ``text`` with the given model and rule spans."""
+    import spacy
+
+    from kg.extract.pipeline import Candidate, _add_model_spans
+
+    doc = spacy.blank("en")(text)
+    spans = []
+    for phrase, label in ents:
+        start = text.index(phrase)
+        span = doc.char_span(start, start + len(phrase), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.ents = spans
+    chosen = [
+        Candidate(text.index(name), text.index(name) + len(name), "catalog", type_, name, weight=w)
+        for name, type_, w in rules
+    ]
+    return [(text[c.start : c.end], c.type, c.canonical) for c in _add_model_spans(doc, chosen)]
+
+
+def test_the_models_span_replaces_the_rule_spans_it_overlaps() -> None:
+    text = "An unsupervised word alignment component. Since UT Multiview dataset is small."
+    found = _combined(
+        text,
+        [("unsupervised word alignment component", "METHOD"), ("UT Multiview dataset", "DATASET")],
+        [("word alignment", EntityType.TASK, 3), ("Since UT Multiview", EntityType.DATASET, 2)],
+    )
+    # The model's boundaries and type; a contained name of another kind lends no canonical.
+    assert found == [
+        ("unsupervised word alignment component", EntityType.METHOD, None),
+        ("UT Multiview dataset", EntityType.DATASET, None),
+    ]
+
+
+def test_the_model_keeps_a_rule_names_canonical_and_finer_type() -> None:
+    text = "We train with the PPO algorithm and compare against GPT-4 on it."
+    found = _combined(
+        text,
+        [("the PPO algorithm", "METHOD"), ("GPT-4", "METHOD")],
+        [("PPO", EntityType.METHOD, 3), ("GPT-4", EntityType.MODEL, 2)],
+    )
+    assert found == [
+        ("the PPO algorithm", EntityType.METHOD, "PPO"),
+        ("GPT-4", EntityType.MODEL, "GPT-4"),
+    ]
+
+
+def test_rule_spans_the_model_missed_stay_only_with_an_evidenced_type() -> None:
+    text = "Results on ImageNet with a digital signal processor and a recipe."
+    found = _combined(
+        text,
+        [("recipe", "METHOD")],
+        [("ImageNet", EntityType.DATASET, 3), ("digital signal processor", EntityType.METHOD, 1)],
+    )
+    assert [name for name, _, _ in found] == ["ImageNet", "recipe"]
