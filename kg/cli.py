@@ -3,6 +3,8 @@
 import json
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,27 @@ ner_option = click.option(
 )
 
 
+workers_option = click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Extract in this many processes (same results as one).",
+)
+extraction_cache_option = click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    envvar="KG_CACHE",
+    show_envvar=True,
+    help="Folder of cached extractions (Parquet, under DIR/extractions) "
+    "[default: kg-cache beside the database].",
+)
+no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Extract every paper again; read and write no cache."
+)
+
+
 overrides_option = click.option(
     "--overrides",
     type=click.Path(exists=True, dir_okay=False),
@@ -140,6 +163,9 @@ overrides_option = click.option(
 @click.option("--html", type=click.Path(dir_okay=False), help="Also write the HTML view here.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @batch_size_option
+@workers_option
+@extraction_cache_option
+@no_cache_option
 @click.option(
     "--neo4j", "use_neo4j", is_flag=True, help="Store in Neo4j (--uri ...) instead of --db."
 )
@@ -154,6 +180,9 @@ def build(
     html: str | None,
     strict: bool,
     batch_size: int,
+    workers: int = 1,
+    cache_dir: str | None = None,
+    no_cache: bool = False,
     use_neo4j: bool = False,
     **neo4j: Any,
 ) -> None:
@@ -164,7 +193,6 @@ def build(
         kg build examples/daily_papers_page.txt --db kg.db --html kg.html
         NEO4J_PASSWORD=... kg build examples/daily_papers_page.txt --neo4j
     """
-    from kg.extract import extract, load_nlp
     from kg.link import link
     from kg.overrides import load_overrides
     from kg.store import open_store, write_graph
@@ -174,10 +202,8 @@ def build(
     target = _open_neo4j(**neo4j) if use_neo4j else None
     try:
         papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
-        nlp = load_nlp(ner=not no_ner)
-        with click.progressbar(
-            extract(nlp, papers), length=len(papers), label="Extracting", file=sys.stderr
-        ) as bar:
+        cache_dir = cache_dir or str(Path(db).resolve().parent / "kg-cache")
+        with _extraction(papers, workers, not no_ner, cache_dir, no_cache) as bar:
             graph = link(bar, overrides=forced)
     except BaseException:
         if target is not None:
@@ -905,6 +931,36 @@ def _read_all(
         err=True,
     )
     return papers
+
+
+@contextmanager
+def _extraction(
+    papers: list[Paper], workers: int, ner: bool, cache_dir: str | Path | None, no_cache: bool
+) -> Iterator[Iterator[Any]]:
+    """Extract ``papers`` behind a progress bar, through the cache unless ``no_cache``.
+
+    Reports unreadable cache files, and how many papers were extracted or reused.
+    """
+    from kg.cache import ExtractionCache, extractor_version
+    from kg.extract.workers import ExtractionCounts, extract_all
+
+    cache = None
+    if not no_cache and cache_dir is not None:
+        cache = ExtractionCache(cache_dir, extractor_version(ner=ner))
+    counts = ExtractionCounts()
+    extractions = extract_all(papers, workers=workers, ner=ner, cache=cache, counts=counts)
+    with click.progressbar(
+        extractions, length=len(papers), label="Extracting", file=sys.stderr
+    ) as bar:
+        yield bar
+    for problem in cache.problems if cache else []:
+        click.echo(f"warning: {problem}", err=True)
+    if cache is not None:
+        click.echo(
+            f"Extracted {counts.extracted} papers; {counts.cached} taken from the cache "
+            f"in {cache.folder.parent.parent}.",
+            err=True,
+        )
 
 
 def _rejected_path(db: str) -> Path:

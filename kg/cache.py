@@ -1,0 +1,275 @@
+"""Extraction results cached as Parquet, keyed by the paper's text and the extractor version.
+
+Layout: ``FOLDER/extractions/<version>/part-*.parquet``, one row per paper text::
+
+    key           string   paper_key(paper): a digest of its title and abstract
+    mentions      list<struct<text, type, canonical, start, end, sentence, section,
+                              proposed, rule, aliases, cue>>
+    repositories  list<struct<url, kind, sentence, start, end, section>>
+
+The version (:func:`extractor_version`) is a digest of everything extraction depends on:
+kg's extraction code, the catalog files and the NER model, so any change to them starts
+a new folder and every paper is extracted again, while a change elsewhere (a reader, the
+linker, the store) reuses every row. A file that cannot be read is reported in
+:attr:`ExtractionCache.problems`, removed, and its papers are extracted again.
+"""
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import spacy.about
+
+from kg.catalog import CATALOG_FILES
+from kg.extract.pipeline import EXTRACTOR_VERSION, NER_PATH, PaperExtraction
+from kg.models import EntityType, Mention, Paper, Repository
+
+__all__ = [
+    "SCHEMA",
+    "ExtractionCache",
+    "extractor_version",
+    "from_row",
+    "paper_key",
+    "to_row",
+]
+
+_MENTION = pa.struct(
+    [
+        ("text", pa.string()),
+        ("type", pa.string()),
+        ("canonical", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("sentence", pa.string()),
+        ("section", pa.string()),
+        ("proposed", pa.bool_()),
+        ("rule", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("cue", pa.string()),
+    ]
+)
+_REPOSITORY = pa.struct(
+    [
+        ("url", pa.string()),
+        ("kind", pa.string()),
+        ("sentence", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("section", pa.string()),
+    ]
+)
+SCHEMA = pa.schema(
+    [
+        ("key", pa.string()),
+        ("mentions", pa.list_(_MENTION)),
+        ("repositories", pa.list_(_REPOSITORY)),
+    ]
+)
+# The code extraction runs, relative to the kg package: what it finds and how it is stored.
+_SOURCES = ("extract", "catalog.py", "models.py", "cache.py")
+# Rows written per Parquet file while extracting: an interrupted build keeps what it did.
+_ROWS_PER_FILE = 20_000
+# Past this many files in a version's folder, they are merged into one.
+_MAX_FILES = 16
+
+
+def paper_key(paper: Paper) -> str:
+    """The cache key of a paper: a digest of its title and abstract (what extraction reads).
+
+    >>> paper_key(Paper("a", "T", "Abstract.")) == paper_key(Paper("b", "T", "Abstract."))
+    True
+    >>> paper_key(Paper("a", "T", "Abstract.")) == paper_key(Paper("a", "T", "Abstract!"))
+    False
+    """
+    text = json.dumps([paper.title, paper.abstract], ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@cache
+def extractor_version(*, ner: bool = True, catalog: str | None = None) -> str:
+    """A digest of the extractor: kg's extraction code, its catalog and its NER model.
+
+    Content, not paths or dates: an identical copy gives the same version, and an edit
+    to any of them gives a new one. Also covers spaCy's version and whether the NER
+    model is used (``--no-ner`` extracts differently).
+    """
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(f"{EXTRACTOR_VERSION}\0{spacy.about.__version__}\0ner={ner}\0".encode())
+    package = resources.files("kg")
+    for name in _SOURCES:
+        _hash_tree(digest, package.joinpath(name), suffixes=(".py",))
+    if catalog is None:
+        for name in CATALOG_FILES:
+            _hash_tree(digest, package.joinpath("data", name))
+    else:
+        digest.update(Path(catalog).read_bytes())
+    if ner and NER_PATH.joinpath("meta.json").is_file():
+        _hash_tree(digest, NER_PATH)
+    return digest.hexdigest()
+
+
+def to_row(key: str, extraction: PaperExtraction) -> dict[str, Any]:
+    """One cache row: the paper's mentions and repositories without its id."""
+    return {
+        "key": key,
+        "mentions": [
+            {
+                "text": m.text,
+                "type": m.type.value,
+                "canonical": m.canonical,
+                "start": m.start,
+                "end": m.end,
+                "sentence": m.sentence,
+                "section": m.section,
+                "proposed": m.proposed,
+                "rule": m.rule,
+                "aliases": list(m.aliases),
+                "cue": m.cue,
+            }
+            for m in extraction.mentions
+        ],
+        "repositories": [
+            {
+                "url": r.url,
+                "kind": r.kind,
+                "sentence": r.sentence,
+                "start": r.start,
+                "end": r.end,
+                "section": r.section,
+            }
+            for r in extraction.repositories
+        ],
+    }
+
+
+def from_row(paper: Paper, row: dict[str, Any]) -> PaperExtraction:
+    """The extraction of ``paper`` from its cache row (the inverse of :func:`to_row`)."""
+    mentions = [
+        Mention(
+            paper_id=paper.id,
+            text=m["text"],
+            type=EntityType(m["type"]),
+            canonical=m["canonical"],
+            start=m["start"],
+            end=m["end"],
+            sentence=m["sentence"],
+            section=m["section"],
+            proposed=m["proposed"],
+            rule=m["rule"],
+            aliases=tuple(m["aliases"]),
+            cue=m["cue"],
+        )
+        for m in row["mentions"]
+    ]
+    repositories = [
+        Repository(paper.id, r["url"], r["kind"], r["sentence"], r["start"], r["end"], r["section"])
+        for r in row["repositories"]
+    ]
+    return PaperExtraction(paper, mentions, repositories)
+
+
+class ExtractionCache:
+    """The Parquet files of one extractor version in ``folder/extractions/<version>``.
+
+    ``problems`` collects one message per unreadable file (removed, so the papers it
+    held are extracted and written again); the caller decides how to show them.
+    """
+
+    def __init__(self, folder: str | Path, version: str):
+        self.folder = Path(folder) / "extractions" / version
+        self.version = version
+        self.problems: list[str] = []
+        self._pending: list[dict[str, Any]] = []
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The cached rows of those ``keys`` that have one, by key."""
+        wanted = pa.array(sorted(set(keys)), pa.string())
+        found: dict[str, dict[str, Any]] = {}
+        for table in self._tables():
+            rows = table.filter(pc.is_in(table["key"], value_set=wanted))
+            for row in rows.to_pylist():
+                found.setdefault(row["key"], row)
+        return found
+
+    def add(self, key: str, extraction: PaperExtraction) -> None:
+        """Keep a new extraction; written with :meth:`flush` (and every 20,000 papers)."""
+        self._pending.append(to_row(key, extraction))
+        if len(self._pending) >= _ROWS_PER_FILE:
+            self.flush()
+
+    def write_table(self, table: pa.Table) -> Path:
+        """Write rows already in :data:`SCHEMA` as one new file (atomically)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"part-{uuid.uuid4().hex}.parquet"
+        tmp = self.folder / f".{path.name}.tmp"
+        try:
+            pq.write_table(table.cast(SCHEMA), tmp, compression="zstd")
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return path
+
+    def flush(self) -> None:
+        """Write the kept extractions as one new file; merge files when there are many."""
+        if self._pending:
+            self.write_table(pa.Table.from_pylist(self._pending, schema=SCHEMA))
+            self._pending.clear()
+        if len(self._files()) > _MAX_FILES:
+            self.compact()
+
+    def compact(self) -> None:
+        """Merge this version's files into one (duplicates of a key keep the first row)."""
+        files = self._files()
+        tables = list(self._tables())
+        if len(tables) > 1:
+            merged = pa.concat_tables(tables)
+            self.write_table(merged)
+            for path in files:
+                path.unlink(missing_ok=True)
+
+    def _files(self) -> list[Path]:
+        return sorted(self.folder.glob("part-*.parquet")) if self.folder.is_dir() else []
+
+    def _tables(self) -> Iterator[pa.Table]:
+        for path in self._files():
+            try:
+                table = pq.read_table(path)
+                if not table.schema.equals(SCHEMA):
+                    raise ValueError(f"unexpected columns {table.schema.names}")
+            except (pa.ArrowException, OSError, ValueError) as e:
+                self.problems.append(
+                    f"{path}: unreadable extraction cache file ({_reason(e)}); removed, "
+                    "its papers are extracted again"
+                )
+                path.unlink(missing_ok=True)
+                continue
+            yield table
+
+
+def _hash_tree(
+    digest: "hashlib.blake2b", root: Traversable, *, suffixes: tuple[str, ...] = ()
+) -> None:
+    """Feed every file under ``root`` (or ``root`` itself), in name order, to ``digest``."""
+    if root.is_file():
+        digest.update(root.name.encode() + b"\0" + root.read_bytes())
+        return
+    for child in sorted(root.iterdir(), key=lambda c: c.name):
+        if child.is_dir() and child.name != "__pycache__":
+            _hash_tree(digest, child, suffixes=suffixes)
+        elif child.is_file() and (not suffixes or child.name.endswith(suffixes)):
+            digest.update(child.name.encode() + b"\0" + child.read_bytes())
+
+
+def _reason(error: Exception) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__

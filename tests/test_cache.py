@@ -1,0 +1,147 @@
+"""The Parquet extraction cache: hits, changed papers, extractor versions, broken files."""
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cache import ExtractionCache, extractor_version, from_row, paper_key, to_row
+from kg.cli import cli
+from kg.extract import PaperExtraction, extract, workers
+from kg.extract.workers import ExtractionCounts, extract_all
+from kg.ingest import read_papers
+from kg.models import Paper
+
+from .conftest import ROOT, SAMPLE
+
+
+@pytest.fixture()
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Paper]:
+    """Every paper the extractor really runs on (in this process: ``--workers 1``)."""
+    seen: list[Paper] = []
+
+    def counting(nlp, papers):  # type: ignore[no-untyped-def]
+        for extraction in extract(nlp, papers):
+            seen.append(extraction.paper)
+            yield extraction
+
+    monkeypatch.setattr(workers, "extract", counting)
+    return seen
+
+
+def build(folder: Path, page: Path) -> str:
+    result = CliRunner().invoke(
+        cli, ["build", str(page), "--db", str(folder / "kg.db"), "--no-ner"]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_second_build_takes_every_paper_from_the_cache(
+    tmp_path: Path, counted: list[Paper]
+) -> None:
+    first = build(tmp_path, SAMPLE)
+    assert len(counted) == 24
+    assert "Extracted 24 papers; 0 taken from the cache" in first
+    assert list((tmp_path / "kg-cache" / "extractions").glob("*/part-*.parquet"))
+    counted.clear()
+    second = build(tmp_path, SAMPLE)
+    assert counted == []
+    assert "Extracted 0 papers; 24 taken from the cache" in second
+    assert "(24 unchanged, not sent again)" in second
+
+
+def test_a_changed_abstract_is_extracted_alone(tmp_path: Path, counted: list[Paper]) -> None:
+    page = tmp_path / "page.txt"
+    shutil.copy(SAMPLE, page)
+    build(tmp_path, page)
+    papers = list(read_papers(page))
+    target = papers[3]
+    sentence = target.abstract.split(". ")[0]
+    text = page.read_text("utf-8")
+    assert text.count(sentence) == 1
+    page.write_text(text.replace(sentence, sentence + " using ImageNet"), "utf-8")
+    counted.clear()
+    output = build(tmp_path, page)
+    assert [p.title for p in counted] == [target.title]
+    assert "Extracted 1 papers; 23 taken from the cache" in output
+
+
+def test_a_new_extractor_version_extracts_everything_again(tmp_path: Path) -> None:
+    papers = list(read_papers(SAMPLE))[:6]
+    first, second = ExtractionCounts(), ExtractionCounts()
+    old = list(extract_all(papers, ner=False, cache=cache(tmp_path, "old"), counts=first))
+    new = list(extract_all(papers, ner=False, cache=cache(tmp_path, "new"), counts=second))
+    assert (first.extracted, second.extracted, second.cached) == (6, 6, 0)
+    assert new == old
+    again = ExtractionCounts()
+    list(extract_all(papers, ner=False, cache=cache(tmp_path, "old"), counts=again))
+    assert (again.extracted, again.cached) == (0, 6)
+
+
+def test_the_version_follows_the_content_of_the_catalog_and_the_model(tmp_path: Path) -> None:
+    shipped = ROOT / "kg" / "data" / "catalog.jsonl"
+    copy = tmp_path / "copy.jsonl"
+    shutil.copy(shipped, copy)
+    edited = tmp_path / "edited.jsonl"
+    edited.write_text(
+        shipped.read_text("utf-8") + '{"canonical": "Foo", "type": "Method", "aliases": []}\n'
+    )
+    assert extractor_version(catalog=str(copy)) == extractor_version(catalog=str(shipped))
+    assert extractor_version(catalog=str(edited)) != extractor_version(catalog=str(shipped))
+    assert extractor_version(ner=False) != extractor_version(ner=True)
+    assert extractor_version() != extractor_version(catalog=str(shipped))  # 3 files vs 1
+
+
+def test_rows_give_back_the_extraction_under_any_paper_id(nlp) -> None:  # type: ignore[no-untyped-def]
+    papers = list(read_papers(SAMPLE))
+    for extraction in extract(nlp, papers):
+        renamed = Paper("other:1", extraction.paper.title, extraction.paper.abstract)
+        again = from_row(renamed, to_row(paper_key(renamed), extraction))
+        assert again == PaperExtraction(
+            renamed,
+            [replace(m, paper_id="other:1") for m in extraction.mentions],
+            [replace(r, paper_id="other:1") for r in extraction.repositories],
+        )
+        assert from_row(extraction.paper, to_row("k", extraction)) == extraction
+
+
+def test_a_broken_cache_file_is_reported_and_rebuilt(tmp_path: Path, counted: list[Paper]) -> None:
+    build(tmp_path, SAMPLE)
+    (part,) = (tmp_path / "kg-cache" / "extractions").glob("*/part-*.parquet")
+    part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])  # a half-written file
+    counted.clear()
+    output = build(tmp_path, SAMPLE)
+    assert f"warning: {part}: unreadable extraction cache file" in output
+    assert "Extracted 24 papers; 0 taken from the cache" in output
+    counted.clear()
+    assert "Extracted 0 papers; 24 taken" in build(tmp_path, SAMPLE)
+    assert counted == []
+
+
+def test_no_cache_reads_and_writes_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(SAMPLE), "--db", str(tmp_path / "kg.db"), "--no-ner", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "taken from the cache" not in result.output
+    assert not (tmp_path / "kg-cache").exists()
+
+
+def test_many_small_files_are_merged_into_one(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
+    papers = list(read_papers(SAMPLE))
+    for extraction in extract(nlp, papers):  # one file per build of one paper
+        one = cache(tmp_path, "v")
+        one.add(paper_key(extraction.paper), extraction)
+        one.flush()
+    files = list((tmp_path / "extractions" / "v").glob("part-*.parquet"))
+    assert 1 <= len(files) <= 16
+    counts = ExtractionCounts()
+    list(extract_all(papers, ner=False, cache=cache(tmp_path, "v"), counts=counts))
+    assert (counts.extracted, counts.cached) == (0, 24)
+
+
+def cache(folder: Path, version: str) -> ExtractionCache:
+    return ExtractionCache(folder, version)
