@@ -19,7 +19,7 @@ def tool(name: str) -> str:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [tool("ruff"), "check", "kg", "tests", "benchmarks", "scripts"],
+        [tool("ruff"), "check", "kg", "tests", "benchmarks", "scripts", "notebooks"],
         cwd=ROOT,
         capture_output=True,
         text=True,

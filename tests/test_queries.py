@@ -1,5 +1,7 @@
 """The Cypher library: every query parses its header, binds parameters and runs."""
 
+from collections import defaultdict
+
 import pytest
 
 from kg.errors import QueryError
@@ -13,6 +15,7 @@ SAMPLE_ARGS = {
     "top_entities": {"type": "Dataset"},
     "overlapping_pairs": {},
     "proposed_entities": {},
+    "shared_by_papers": {},
 }
 READ_QUERIES = [q.name for q in list_queries()]
 
@@ -52,6 +55,31 @@ def test_shared_entities_of_two_papers(store) -> None:  # type: ignore[no-untype
     query = load_query("shared_entities")
     rows = store.run(query.text, bind_params(query, SAMPLE_ARGS["shared_entities"])).records()
     assert "BEIR" in {r["entity"] for r in rows}
+
+
+def test_shared_by_papers_lists_each_entity_with_the_papers_naming_it(  # type: ignore[no-untyped-def]
+    store, sample_graph
+) -> None:
+    papers_of = defaultdict(set)
+    for m in sample_graph.mentions:
+        papers_of[m.key].add(m.paper_id)
+    methods = {
+        sample_graph.entities[key].name: sorted(ids)
+        for key, ids in papers_of.items()
+        if len(ids) >= 2 and sample_graph.entities[key].type == "Method"
+    }
+    assert methods, "the sample page should have methods named by two papers"
+    query = load_query("shared_by_papers")
+    params = {"type": "Method", "limit": "1000"}
+    rows = store.run(query.text, bind_params(query, params)).records()
+    assert {r["entity"]: r["paper_ids"] for r in rows} == methods
+    assert all(r["papers"] == len(r["paper_ids"]) == len(r["titles"]) for r in rows)
+    assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
+    params = {"min_papers": "3", "limit": "1000"}
+    rows = store.run(query.text, bind_params(query, params)).records()
+    assert rows
+    names = {sample_graph.entities[k].name for k, ids in papers_of.items() if len(ids) >= 3}
+    assert {r["entity"] for r in rows} == names
 
 
 def test_parameters_are_typed_and_checked() -> None:

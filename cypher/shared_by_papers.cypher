@@ -1,0 +1,13 @@
+// Entities several papers mention, optionally of one type, with the papers that share each.
+// @param type string = ""  Method, Dataset, Model, Task, Metric or Organization; empty for all
+// @param min_papers int = 2  fewest papers that must mention the entity
+// @param limit int = 20  most rows returned
+MATCH (e:Entity)<-[:MENTIONS]-(p:Paper)
+WHERE $type = '' OR e.type = $type
+WITH e, p
+ORDER BY p.id
+WITH e, count(p) AS papers, collect(p.id) AS paper_ids, collect(p.title) AS titles
+WHERE papers >= $min_papers
+RETURN e.name AS entity, e.type AS type, papers, paper_ids, titles
+ORDER BY papers DESC, entity
+LIMIT $limit
