@@ -48,16 +48,20 @@ def output_of(notebook: Any, snippet: str) -> str:
     return "\n".join(parts)
 
 
+def assert_rows(output: str) -> None:
+    assert "<table" in output, output[:500]
+    assert "Empty DataFrame" not in output, output[:500]
+
+
 def test_notebook_runs_top_to_bottom(executed: Any) -> None:
     inputs = 2 if GRPO_DAY.is_dir() else 1
     assert f"entities from {inputs} input(s)" in output_of(executed, "write_graph(store, graph)")
     counts = output_of(executed, "UNWIND labels(n)")
     for name in ("Paper", "Entity", "MENTIONS", "PROPOSES"):
         assert name in counts
-    methods = output_of(executed, '"shared_by_papers"')
-    assert "<table" in methods and "Transformer" in methods  # two sample papers name it
-    datasets = output_of(executed, 'type="Dataset"')
-    assert "General AgentBench" in datasets  # "We introduce General AgentBench, a benchmark"
+    # The answers depend on the extractor; each must be a table with rows, not an error.
+    for snippet in ('"shared_by_papers"', '"shared_entities"', 'type="Dataset"'):
+        assert_rows(output_of(executed, snippet))
     view = output_of(executed, "write_html(")
     assert "<iframe srcdoc=" in view and "vis-network" in view
     assert "shared entities, most papers first" in output_of(executed, "louvain_communities")
@@ -67,9 +71,8 @@ def test_notebook_runs_top_to_bottom(executed: Any) -> None:
 @pytest.mark.skipif(not GRPO_DAY.is_dir(), reason=f"{GRPO_DAY} is not there (shared data)")
 def test_notebook_answers_the_grpo_question(executed: Any) -> None:
     grpo = output_of(executed, 'name="GRPO"')
-    assert "<table" in grpo
-    # A paper of that day: "Group Relative Policy Optimization (GRPO) assigns a single ..."
-    assert "Blockwise Advantage Estimation" in grpo
+    assert grpo.count("<table") == 2  # co-mentioned entities, then the papers with evidence
+    assert_rows(grpo)
 
 
 def test_notebook_cleans_up(executed: Any) -> None:
