@@ -162,8 +162,12 @@ class CatalogMatcher:
                     exact_names.add(alias)
                 else:
                     lower_names.add(alias)
-        self.exact.add("name", [nlp.make_doc(n) for n in sorted(exact_names)])
-        self.lower.add("name", [nlp.make_doc(n) for n in sorted(lower_names)])
+        # Tokenise the 18k names with a scratch tokenizer: run through the pipeline's own,
+        # they leave it 3x slower on every later text (its cache and vocab grow). Patterns
+        # match by string hashes, which do not depend on the vocab.
+        scratch = spacy.blank(nlp.lang).tokenizer
+        self.exact.add("name", list(scratch.pipe(sorted(exact_names))))
+        self.lower.add("name", list(scratch.pipe(sorted(lower_names))))
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
