@@ -165,9 +165,9 @@ class CatalogMatcher:
         # Tokenise the 18k names with a scratch tokenizer: run through the pipeline's own,
         # they leave it 3x slower on every later text (its cache and vocab grow). Patterns
         # match by string hashes, which do not depend on the vocab.
-        scratch = spacy.blank(nlp.lang).tokenizer
-        self.exact.add("name", list(scratch.pipe(sorted(exact_names))))
-        self.lower.add("name", list(scratch.pipe(sorted(lower_names))))
+        scratch = spacy.blank("en")
+        self.exact.add("name", [scratch.make_doc(n) for n in sorted(exact_names)])
+        self.lower.add("name", [scratch.make_doc(n) for n in sorted(lower_names)])
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
