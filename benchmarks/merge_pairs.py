@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.language import Language
+
 from kg.catalog import name_key
 from kg.extract import extract, load_nlp
 from kg.ids import paper_id
@@ -67,10 +69,8 @@ def load_pairs(path: Path = PAIRS) -> list[Pair]:
     for line in path.read_text("utf-8").splitlines():
         row = json.loads(line)
         if row["label"] in LABELS:
-            a, b = row["a"], row["b"]
-            pairs.append(
-                Pair(row["id"], (a["paper"], a["surface"]), (b["paper"], b["surface"]), row["label"])
-            )
+            a, b = ((row[side]["paper"], row[side]["surface"]) for side in "ab")
+            pairs.append(Pair(row["id"], a, b, row["label"]))
     return pairs
 
 
@@ -81,8 +81,9 @@ def read_corpus(only: Iterable[str] | None = None) -> list[Paper]:
     return [p for p in papers if wanted is None or p.id in wanted]
 
 
-def build_graph(papers: list[Paper]) -> Graph:
-    return link(extract(load_nlp(), papers))
+def build_graph(papers: list[Paper], nlp: Language | None = None) -> Graph:
+    """kg's pipeline as ``kg build`` runs it: the full extractor, then the linker."""
+    return link(extract(nlp or load_nlp(), papers))
 
 
 class Resolver:
@@ -99,7 +100,8 @@ class Resolver:
 
     def entity(self, arxiv_id: str, surface: str) -> str | None:
         """The key of the entity ``surface`` names in that paper: same spelling first,
-        then the same up to case, then the same :func:`name_key`; None when kg has none."""
+        then the same up to case, then the same :func:`name_key`, then an entity the
+        paper is linked to that goes by that name; None when kg has none."""
         links = self.by_paper.get(paper_id("", arxiv_id=arxiv_id), [])
         key = name_key(surface)
         tests = [
@@ -111,6 +113,11 @@ class Resolver:
             found = sorted(k for k, surfaces in links if any(test(s) for s in surfaces))
             if found:
                 return key if key in found else found[0]
+        # A wider span linked the paper to an entity of that name: ``a single VLM``.
+        for k, _ in links:
+            entity = self.entities[k]
+            if key in {name_key(n) for n in (entity.canonical, entity.name, *entity.aliases)}:
+                return k
         return None
 
     def ancestors(self, key: str) -> set[str]:

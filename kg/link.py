@@ -3,18 +3,23 @@
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
+from kg.aliases import key_groups, meaning_groups
 from kg.catalog import Catalog, load_catalog, name_key
 from kg.extract import PaperExtraction
+from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import normalise_url
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
 from kg.overrides import Overrides, apply_to_entities, apply_to_mentions
-from kg.variants import find_variants
+from kg.variants import find_variants, strip_size
 
 __all__ = ["link"]
 
 # Word-like tokens, as acronyms are written: GES, GPT-4, 3DGS, LLMs.
 _TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
+# A number right before a token (``1.5 TB``, ``24\\,GB``, ``8~GPUs``) makes it a unit.
+_AFTER_NUMBER = re.compile(r"\d(?:\s|~|\\,|\\ )*$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
 
 
@@ -48,13 +53,20 @@ def link(
         repositories.extend(extraction.repositories)
 
     mentions = apply_to_mentions(mentions, overrides)
+    mentions = [m for mention in mentions for m in _split_definition(mention)]
+    mentions = [_own_name(mention, catalog) for mention in mentions]
     long_forms = _acronym_table(mentions)
     for short in [s for s in long_forms if name_key(s) in overrides.split]:
         del long_forms[short]  # split: never linked to another paper's long form
+    one_meaning = _one_meaning(long_forms, Counter(m.canonical for m in mentions))
+    long_forms = {
+        short: {one_meaning.get(long, long) for long in longs}
+        for short, longs in long_forms.items()
+    }
     mentions.extend(_bare_acronyms(papers, mentions, long_forms))
     canonical_of: dict[str, str] = {}
     for mention in mentions:
-        canonical = mention.canonical
+        canonical = one_meaning.get(mention.canonical, mention.canonical)
         if not mention.aliases and len(long_forms.get(canonical, ())) == 1:
             canonical = next(iter(long_forms[canonical]))
         canonical_of[mention.canonical] = canonical
@@ -62,6 +74,12 @@ def link(
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         by_key[name_key(canonical_of.get(mention.canonical, mention.canonical))].append(mention)
+    # ``multi-modal``/``multimodal``, ``Gemini-3``/``Gemini-3.0``: one entity, the
+    # spelling most mentions use.
+    for keys in key_groups(by_key).values():
+        kept, *others = sorted(keys, key=lambda k: (-len(by_key[k]), k))
+        for other in others:
+            by_key[kept].extend(by_key.pop(other))
     entities = {key: _entity(key, group, canonical_of) for key, group in by_key.items()}
     entities = apply_to_entities(entities, overrides)
 
@@ -160,6 +178,82 @@ def _acronym_table(mentions: list[Mention]) -> dict[str, set[str]]:
     return table
 
 
+def _one_meaning(long_forms: dict[str, set[str]], counts: Counter[str]) -> dict[str, str]:
+    """Map each long form to the one that stands for its meaning, where they differ.
+
+    ``Reinforcement learning with verifiers`` and ``Reinforcement Learning with
+    Verifiable Rewards``, both defining RLVR, are one meaning (:func:`kg.aliases.same_meaning`),
+    named by the long form most mentions use. Acronyms inside long forms
+    (``Multimodal LLMs``) are spelled out with the acronyms the corpus defines once.
+    """
+    expansions: dict[str, str] = {}
+    for _ in range(2):  # the second pass knows the acronyms the first made unambiguous
+        chosen: dict[str, str] = {}
+        for short, longs in long_forms.items():
+            ordered = sorted(longs, key=lambda long: (-counts[long], long))
+            groups = meaning_groups(ordered, expansions)
+            for group in groups:
+                for long in group[1:]:
+                    chosen[long] = group[0]
+            if len(groups) == 1:
+                expansions[short] = ordered[0]
+    return chosen
+
+
+def _split_definition(mention: Mention) -> list[Mention]:
+    """Split a mention that spans a whole acronym definition into its two names.
+
+    ``Supervised Fine-Tuning (SFT)`` found as one phrase becomes ``Supervised
+    Fine-Tuning`` and ``SFT``, both with the canonical name of the long form.
+    """
+    if "(" not in mention.text or mention.aliases:
+        return [mention]
+    found = [a for a in find_acronyms(mention.text) if a.long_end <= a.short_start]
+    if len(found) != 1:
+        return [mention]
+    acronym = found[0]
+    short, long = acronym.short, acronym.long
+    if re.fullmatch(r"[A-Z]{2,}s", short):  # LLMs: Large Language Models
+        short, long = short[:-1], long[:-1] if long.endswith("s") else long
+    return [
+        replace(
+            mention,
+            text=mention.text[start:end],
+            canonical=long,
+            start=mention.start + start,
+            end=mention.start + end,
+            aliases=(short,),
+        )
+        for start, end in (
+            (acronym.long_start, acronym.long_end),
+            (acronym.short_start, acronym.short_end),
+        )
+    ]
+
+
+def _own_name(mention: Mention, catalog: Catalog) -> Mention:
+    """A one-word name that extends its canonical name names an entity of its own.
+
+    ``GPT-Image-1.5`` given the canonical name ``GPT`` (a wider span that kept the
+    name inside it), or ``gpt-oss-120b`` given ``gpt-oss``, becomes its own entity;
+    the variant rules then link it to ``GPT`` and ``gpt-oss``. Cue mentions
+    (``GRPO-style``) and a catalog's own size-free aliases keep their canonical name.
+    """
+    text = mention.text.strip()
+    if mention.rule == "cue" or mention.aliases or not text or any(c.isspace() for c in text):
+        return mention
+    own, given = name_key(text), name_key(mention.canonical)
+    if own == given or not given or not own.startswith(given):
+        return mention
+    after = own[len(given)]
+    if not (after == " " or (after.isdigit() and given[-1].isalpha())):
+        return mention
+    entry = catalog.lookup(text)
+    if entry and entry.canonical == mention.canonical and strip_size(text) is None:
+        return mention
+    return replace(mention, canonical=text)
+
+
 def _bare_acronyms(
     papers: list[Paper], mentions: list[Mention], long_forms: dict[str, set[str]]
 ) -> list[Mention]:
@@ -188,6 +282,8 @@ def _bare_acronyms(
                 start, end = match.span()
                 if any(s == section and b < end and start < e for s, b, e in taken[paper.id]):
                     continue
+                if _AFTER_NUMBER.search(text, max(0, start - 12), start):
+                    continue  # ``1.5 TB of RAM``: a unit, not the acronym
                 canonical = known[short]
                 found.append(
                     Mention(

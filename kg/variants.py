@@ -6,14 +6,18 @@ from collections.abc import Mapping
 from kg.catalog import Catalog, name_key
 from kg.models import Entity, EntityType, Variant
 
-__all__ = ["find_variants", "strip_size", "strip_version"]
+__all__ = ["find_variants", "strip_size", "strip_tag", "strip_version"]
 
 # A parameter count at the end of a model name: -8B, 7b, 1.5B, 8x7B, 350M.
 _SIZE = re.compile(r"(?<=\w)[-_ ](?:\d+x)?\d+(?:\.\d+)?[BMKT]$", re.IGNORECASE)
-# A version number at the end: -3, 2, 3.1, v2 (after a letter, so GPT-4o or R1 stay whole).
-_VERSION = re.compile(r"(?<=[A-Za-z])[-_ ]?v?\d+(?:\.\d+)*$")
-# A short name another one can carry as an affix: GRPO, LLaMA, MMaDA (two capitals, 3+ chars).
-_AFFIXABLE = re.compile(r"(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]{2,}")
+# A version number at the end: -3, 2, 3.1, v2 (after a letter, so GPT-4o stays whole), or
+# a lettered release after a hyphen: -R1, -V3.2.
+_VERSION = re.compile(r"(?<=[A-Za-z])[-_ ]?v?\d+(?:\.\d+)*$|(?<=\w)[-_ ][A-Za-z]\d+(?:\.\d+)*$")
+# A checkpoint of a model at the end: -Instruct, -Base, -Chat, -it, -Thinking, -Distill.
+_TAG = re.compile(r"(?<=\w)[-_ ](?:instruct|base|chat|it|thinking|preview|distill)$", re.I)
+# A short name another one can carry as an affix: GRPO, LLaMA, MMaDA (two capitals, 3+
+# chars), or a versioned name (Qwen2.5).
+_AFFIXABLE = re.compile(r"(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9]{2,}|[A-Z][A-Za-z]{2,}\d+(?:\.\d+)*")
 
 
 def strip_size(name: str) -> str | None:
@@ -33,9 +37,21 @@ def strip_version(name: str) -> str | None:
 
     >>> strip_version("LLaMA-3"), strip_version("Qwen2.5"), strip_version("GPT-4o")
     ('LLaMA', 'Qwen', None)
+    >>> strip_version("DeepSeek-R1"), strip_version("DeepSeek-V3.2")
+    ('DeepSeek', 'DeepSeek')
     """
     stripped = _VERSION.sub("", name)
     return stripped if stripped != name and len(stripped) >= 2 else None
+
+
+def strip_tag(name: str) -> str | None:
+    """Return ``name`` without a checkpoint tag (``-Instruct``, ``-Base``), or None.
+
+    >>> strip_tag("Qwen2.5-7B-Instruct"), strip_tag("Gemma-3-1B-it"), strip_tag("Qwen3-8B")
+    ('Qwen2.5-7B', 'Gemma-3-1B', None)
+    """
+    stripped = _TAG.sub("", name)
+    return stripped if stripped != name else None
 
 
 def find_variants(
@@ -46,12 +62,17 @@ def find_variants(
     Each entity gets at most one parent of its own type, by the first rule that
     finds one:
 
+    - ``checkpoint``: ``Qwen3-8B-Instruct`` -> ``Qwen3-8B``; like ``size``, the
+      tag-free name becomes an entity when the corpus does not name it.
     - ``size``: ``MMaDA-8B`` -> ``MMaDA``; a model's size-free name becomes an
-      entity of its own when the corpus does not name it.
+      entity of its own when the corpus does not name it. A size-free name the
+      corpus knows is the parent whatever its type (but an organisation).
     - ``family``: the catalog's ``family`` (``Code Llama`` -> ``LLaMA``).
     - ``version``: ``Qwen3`` -> ``Qwen``, when the corpus or the catalog knows it.
-    - ``affix``: a known short name of the same type ends or starts the name at a
-      word boundary (``UniGRPO`` -> ``GRPO``, ``GRPO-Zero`` -> ``GRPO``).
+    - ``affix``: a known short name of the same type ends or starts the name, or
+      one of its one-word aliases, at a word boundary (``UniGRPO`` -> ``GRPO``,
+      ``GRPO-Zero`` -> ``GRPO``, ``MMDiT`` -> ``DiT``); or the name before a hyphen is
+      an entity of the same type (``Qwen2.5-VL`` -> ``Qwen2.5``).
 
     Parents found for a new parent are followed too: ``LLaMA-3-7B`` -> ``LLaMA-3``
     -> ``LLaMA``. Parent entities that must be created are returned apart.
@@ -93,37 +114,84 @@ def _parent(
 ) -> tuple[Entity, str] | None:
     name = entity.canonical
     # A parent is of the same type: DeepSeekMath is no variant of DeepSeek the company.
-    if entity.type is EntityType.MODEL and (size_free := strip_size(name)):
-        base = _known_or_catalog(size_free, known, catalog) or _new_entity(size_free, entity.type)
-        return (base, "size") if base.type is entity.type else None
+    if entity.type is EntityType.MODEL:
+        for strip, reason in ((strip_tag, "checkpoint"), (strip_size, "size")):
+            if base_name := strip(name):
+                base = _known_or_catalog(base_name, known, catalog)
+                if base is None:
+                    return _new_entity(base_name, entity.type), reason
+                return (base, reason) if base.type is not EntityType.ORGANIZATION else None
     candidates: list[tuple[Entity | None, str]] = []
     entry = catalog.lookup(name)
     if entry and entry.family:
         candidates.append((_known_or_catalog(entry.family, known, catalog), "family"))
     if entity.type is EntityType.MODEL and (version_free := strip_version(name)):
         candidates.append((_known_or_catalog(version_free, known, catalog), "version"))
+    # The most specific parent first: Qwen2.5-VL -> Qwen2.5 rather than the Qwen family.
+    others = {c.key for c, _ in candidates if c}
+    for word in _one_word_names(entity):
+        for prefix in _hyphen_prefixes(word):
+            parent = known.get(name_key(prefix))
+            if parent and parent.key not in others | {entity.key} and parent.type is entity.type:
+                return parent, "affix"
     for candidate, reason in candidates:
         if candidate and candidate.key != entity.key and candidate.type is entity.type:
             return candidate, reason
-    if " " not in name:
-        for affix in _affixes(name):
+    for word in _one_word_names(entity):
+        for affix in _affixes(word):
             parent = known.get(short_names.get(affix, ""))
-            if parent and parent.key != entity.key and parent.type is entity.type:
+            if (
+                parent
+                and parent.key != entity.key
+                and parent.type is entity.type
+                and _long_forms_agree(entity, parent, affix)
+            ):
                 return parent, "affix"
     return None
 
 
-def _affixes(name: str) -> list[str]:
-    """Prefixes and suffixes of ``name`` cut at a hyphen or a lower-to-upper change, longest first.
+def _long_forms_agree(entity: Entity, parent: Entity, affix: str) -> bool:
+    """An acronym's long form must name the parent it is a variant of.
 
-    >>> _affixes("UniGRPO"), _affixes("GRPO-Zero")
-    (['GRPO', 'Uni'], ['GRPO', 'Zero'])
+    ``MS-MoE`` (modality-specific mixture-of-experts) is a variant of MoE, but
+    ``K-FAC`` (Kronecker-factored approximate curvature) is none of FAC (feature
+    activation coverage). A name without a long form passes.
+    """
+    if " " not in entity.canonical:
+        return True
+    words = name_key(entity.canonical).split()
+    return name_key(affix) in words or name_key(parent.canonical) in name_key(entity.canonical)
+
+
+def _one_word_names(entity: Entity) -> list[str]:
+    """The entity's names without spaces: its canonical name, else its display name and aliases."""
+    if " " not in entity.canonical:
+        return [entity.canonical]
+    return [n for n in dict.fromkeys((entity.name, *entity.aliases)) if " " not in n]
+
+
+def _hyphen_prefixes(name: str) -> list[str]:
+    """``DeepSeek-R1-Distill`` -> ``DeepSeek-R1``, ``DeepSeek``: longest first."""
+    parts = name.split("-")
+    return ["-".join(parts[:i]) for i in range(len(parts) - 1, 0, -1) if parts[i - 1]]
+
+
+def _affixes(name: str) -> list[str]:
+    """Prefixes and suffixes of ``name`` cut at a hyphen or a change of case, longest first.
+
+    A change of case is lower to upper (``Uni|GRPO``) or the last of several capitals
+    before a lower-case letter (``MM|DiT``).
+
+    >>> _affixes("UniGRPO"), _affixes("GRPO-Zero"), _affixes("MMDiT")
+    (['GRPO', 'Uni'], ['GRPO', 'Zero'], ['MMDi', 'DiT', 'MM', 'T'])
     """
     parts = []
     for i in range(1, len(name)):
         if name[i - 1] == "-":
             parts += [name[: i - 1], name[i:]]
-        elif name[i - 1].islower() and name[i].isupper():
+        elif name[i].isupper() and (
+            name[i - 1].islower() or (name[i - 1].isupper() and name[i + 1 : i + 2].islower())
+        ):
             parts += [name[:i], name[i:]]
     return sorted(dict.fromkeys(p for p in parts if p), key=len, reverse=True)
 

@@ -1,9 +1,9 @@
 """Linking mentions across a corpus into one entity per thing."""
 
-from kg.extract import extract
+from kg.extract import PaperExtraction, extract
 from kg.ids import paper_id
 from kg.link import link
-from kg.models import EntityType, Paper
+from kg.models import EntityType, Graph, Mention, Paper
 
 
 def papers(*abstracts: str) -> list[Paper]:
@@ -99,3 +99,95 @@ def test_ambiguous_acronym_named_by_a_rule_is_its_own_entity(nlp) -> None:  # ty
         "model predictive inference",
         "mpi",
     }
+
+
+def mention(paper: Paper, text: str, canonical: str, **fields) -> Mention:  # type: ignore[no-untyped-def]
+    start = paper.abstract.index(text)
+    return Mention(
+        paper_id=paper.id,
+        text=text,
+        type=fields.pop("type", EntityType.METHOD),
+        canonical=canonical,
+        start=start,
+        end=start + len(text),
+        sentence=paper.abstract,
+        **fields,
+    )
+
+
+def keys_of(graph: Graph, paper: Paper) -> dict[str, str]:
+    """Each surface of ``paper`` -> the key of the entity it was linked to."""
+    return {s: m.key for m in graph.mentions if m.paper_id == paper.id for s in m.surfaces}
+
+
+def test_words_split_differently_are_one_entity() -> None:
+    a, b = papers("We study multi-modal large language models.", "Multimodal LLMs are strong.")
+    graph = link(
+        [
+            PaperExtraction(
+                a, [mention(a, "multi-modal large language models", "multi-modal LLM")], []
+            ),
+            PaperExtraction(b, [mention(b, "Multimodal LLMs", "multimodal LLM")], []),
+        ]
+    )
+    assert len(graph.entities) == 1 and len(graph.mentions) == 2
+
+
+def test_long_forms_of_one_meaning_are_one_entity_and_link_bare_uses(nlp) -> None:  # type: ignore[no-untyped-def]
+    graph = link(
+        extract(
+            nlp,
+            papers(
+                "Reinforcement Learning with Verifiable Rewards (RLVR) trains reasoners.",
+                "Reinforcement learning with verifiers (RLVR) is a paradigm.",
+                "We improve RLVR training.",
+                "Message Passing Interface (MPI) runs clusters.",
+                "Model Predictive Inference (MPI) plans ahead.",
+            ),
+        )
+    )
+    (rlvr,) = [e for e in graph.entities.values() if "RLVR" in (e.name, *e.aliases)]
+    assert len({m.paper_id for m in graph.mentions if m.key == rlvr.key}) == 3
+    assert len([e for e in graph.entities.values() if e.name == "MPI"]) == 2
+
+
+def test_a_phrase_spanning_a_definition_is_split_into_its_names() -> None:
+    (a,) = papers("We apply Supervised Fine-Tuning (SFT) first.")
+    phrase = mention(a, "Supervised Fine-Tuning (SFT)", "Supervised Fine-Tuning (SFT)", rule="ner")
+    graph = link([PaperExtraction(a, [phrase], [])])
+    (entity,) = graph.entities.values()
+    assert entity.canonical == "Supervised Fine-Tuning" and entity.aliases == ("SFT",)
+    assert keys_of(graph, a) == {"Supervised Fine-Tuning": entity.key, "SFT": entity.key}
+
+
+def test_a_one_word_name_extending_its_canonical_name_is_its_own_entity() -> None:
+    (a,) = papers("GPT-Image-1.5 and gpt-oss-120b beat GPT-OSS.")
+    graph = link(
+        [
+            PaperExtraction(
+                a,
+                [
+                    mention(a, "GPT-Image-1.5", "GPT", type=EntityType.MODEL, rule="ner"),
+                    mention(a, "gpt-oss-120b", "gpt-oss", type=EntityType.MODEL, rule="model"),
+                    mention(a, "GPT-OSS", "gpt-oss", type=EntityType.MODEL, rule="catalog"),
+                ],
+                [],
+            )
+        ]
+    )
+    assert keys_of(graph, a) == {
+        "GPT-Image-1.5": "gpt image 1.5",
+        "gpt-oss-120b": "gpt oss 120b",
+        "GPT-OSS": "gpt oss",
+    }
+    assert ("gpt oss 120b", "gpt oss", "size") in {
+        (v.key, v.parent, v.reason) for v in graph.variants
+    }
+
+
+def test_an_acronym_after_a_number_is_a_unit(nlp) -> None:  # type: ignore[no-untyped-def]
+    defines, uses = papers("TerminalBench (TB) scores agents.", "1.5 TB of text, and TB itself.")
+    graph = link(extract(nlp, [defines, uses]))
+    (tb,) = [e for e in graph.entities.values() if e.name == "TB"]
+    (used,) = [m for m in graph.mentions if m.key == tb.key and m.paper_id == uses.id]
+    assert used.count == 1 and used.start == uses.abstract.rindex("TB")

@@ -100,3 +100,28 @@ def test_variants_are_written_and_read_back_on_the_embedded_store(tmp_path: Path
         ).rows
         assert rows == [["mmada 8b", "mmada", "size"], ["unigrpo", "grpo", "affix"]]
         assert read_stored_graph(store).variants == variants
+
+
+def test_checkpoints_sizes_and_hyphen_prefixes_chain_up() -> None:
+    found = variants_by_name([entity("Qwen2.5"), entity("Qwen2.5-VL-7B-Instruct")])
+    assert sorted(found) == [
+        ("Qwen2.5", "Qwen", "family"),
+        ("Qwen2.5-VL", "Qwen2.5", "affix"),
+        ("Qwen2.5-VL-7B", "Qwen2.5-VL", "size"),
+        ("Qwen2.5-VL-7B-Instruct", "Qwen2.5-VL-7B", "checkpoint"),
+    ]
+
+
+def test_acronym_affixes_need_long_forms_that_agree() -> None:
+    def defined(long: str, short: str) -> Entity:
+        return Entity(name_key(long), long, short, EntityType.METHOD, (short,))
+
+    found = variants_by_name(
+        [
+            defined("Diffusion Transformer", "DiT"),
+            defined("Multimodal Diffusion Transformer", "MMDiT"),
+            defined("Feature Activation Coverage", "FAC"),
+            defined("Kronecker-factored approximate curvature", "K-FAC"),
+        ]
+    )
+    assert found == [("Multimodal Diffusion Transformer", "Diffusion Transformer", "affix")]

@@ -131,7 +131,8 @@ def main() -> None:
         for (x, px), (y, py) in combinations(sorted(surfaces.items()), 2):
             emit((px, x), (py, y), "same-stem")
     tokens = {t: p for surfaces in by_stem.values() for t, p in surfaces.items()}
-    capitals = [t for t in tokens if re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*", t) and len(t) >= 3]
+    two_capitals = re.compile(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
+    capitals = [t for t in tokens if len(t) >= 3 and two_capitals.fullmatch(t)]
     for short in capitals:
         for token in tokens:
             if token != short and short in token and stem(token) != stem(short):
