@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from kg.aliases import key_groups, meaning_groups
 from kg.catalog import Catalog, load_catalog, name_key
+from kg.definitions import restore_definitions, sentence_around
 from kg.extract import PaperExtraction
-from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import normalise_url
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
 from kg.overrides import Overrides, apply_to_entities, apply_to_mentions
@@ -20,7 +20,6 @@ __all__ = ["link"]
 _TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
 # A number right before a token (``1.5 TB``, ``24\\,GB``, ``8~GPUs``) makes it a unit.
 _AFTER_NUMBER = re.compile(r"\d(?:\s|~|\\,|\\ )*$")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
 
 
 def link(
@@ -53,7 +52,7 @@ def link(
         repositories.extend(extraction.repositories)
 
     mentions = apply_to_mentions(mentions, overrides)
-    mentions = [m for mention in mentions for m in _split_definition(mention)]
+    mentions = restore_definitions(papers, mentions, catalog)
     mentions = [_own_name(mention, catalog) for mention in mentions]
     long_forms = _acronym_table(mentions)
     for short in [s for s in long_forms if name_key(s) in overrides.split]:
@@ -200,37 +199,6 @@ def _one_meaning(long_forms: dict[str, set[str]], counts: Counter[str]) -> dict[
     return chosen
 
 
-def _split_definition(mention: Mention) -> list[Mention]:
-    """Split a mention that spans a whole acronym definition into its two names.
-
-    ``Supervised Fine-Tuning (SFT)`` found as one phrase becomes ``Supervised
-    Fine-Tuning`` and ``SFT``, both with the canonical name of the long form.
-    """
-    if "(" not in mention.text or mention.aliases:
-        return [mention]
-    found = [a for a in find_acronyms(mention.text) if a.long_end <= a.short_start]
-    if len(found) != 1:
-        return [mention]
-    acronym = found[0]
-    short, long = acronym.short, acronym.long
-    if re.fullmatch(r"[A-Z]{2,}s", short):  # LLMs: Large Language Models
-        short, long = short[:-1], long[:-1] if long.endswith("s") else long
-    return [
-        replace(
-            mention,
-            text=mention.text[start:end],
-            canonical=long,
-            start=mention.start + start,
-            end=mention.start + end,
-            aliases=(short,),
-        )
-        for start, end in (
-            (acronym.long_start, acronym.long_end),
-            (acronym.short_start, acronym.short_end),
-        )
-    ]
-
-
 def _own_name(mention: Mention, catalog: Catalog) -> Mention:
     """A one-word name that extends its canonical name names an entity of its own.
 
@@ -293,7 +261,7 @@ def _bare_acronyms(
                         canonical=canonical,
                         start=start,
                         end=end,
-                        sentence=_sentence_around(text, start),
+                        sentence=sentence_around(text, start),
                         section=section,
                         rule="corpus-acronym",
                     )
@@ -301,19 +269,17 @@ def _bare_acronyms(
     return found
 
 
-def _sentence_around(text: str, offset: int) -> str:
-    """The sentence of ``text`` that contains ``offset`` (split at ``. ``, ``! ``, ``? ``)."""
-    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, offset))]
-    end = _SENTENCE_END.search(text, offset)
-    return text[starts[-1] : end.start() + 1 if end else len(text)].strip()
-
-
 def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Entity:
     canonicals = Counter(canonical_of.get(m.canonical, m.canonical) for m in group)
     canonical = canonicals.most_common(1)[0][0]
     types = Counter(m.type for m in group)
     type_ = types.most_common(1)[0][0]
-    names = {canonical, *(m.text for m in group), *(a for m in group for a in m.aliases)}
+    names = {
+        canonical,
+        *(m.canonical for m in group),
+        *(m.text for m in group),
+        *(a for m in group for a in m.aliases),
+    }
     acronyms = sorted(
         (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n), key=len
     )

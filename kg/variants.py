@@ -132,7 +132,12 @@ def _parent(
     for word in _one_word_names(entity):
         for prefix in _hyphen_prefixes(word):
             parent = known.get(name_key(prefix))
-            if parent and parent.key not in others | {entity.key} and parent.type is entity.type:
+            if (
+                parent
+                and parent.key not in others | {entity.key}
+                and parent.type is entity.type
+                and _long_forms_agree(entity, parent, prefix)
+            ):
                 return parent, "affix"
     for candidate, reason in candidates:
         if candidate and candidate.key != entity.key and candidate.type is entity.type:

@@ -1,0 +1,101 @@
+"""Make sure every acronym a paper defines reaches the linker as a definition.
+
+The extractor may drop a definition (its words gave no type), cut it (``Key-Value (KV``)
+or swallow it into a wider phrase (``Supervised Fine-Tuning (SFT)``). The linker needs
+each definition whole, because it is what joins ``PPO`` to ``Proximal Policy
+Optimization`` across papers; so :func:`restore_definitions` reads the definitions of
+each paper again (:func:`kg.extract.acronyms.find_acronyms`, as the extractor does)
+and puts the long and the short form back as two mentions wherever the extraction
+did not already give them as one.
+"""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from kg.catalog import Catalog, name_key
+from kg.extract.acronyms import Acronym, find_acronyms
+from kg.extract.patterns import head_type
+from kg.models import EntityType, Mention, Paper
+
+__all__ = ["restore_definitions", "sentence_around"]
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
+_PLURAL_SHORT = re.compile(r"[A-Z]{2,}s")
+
+
+def restore_definitions(
+    papers: Iterable[Paper], mentions: list[Mention], catalog: Catalog
+) -> list[Mention]:
+    """Return ``mentions`` with each paper's acronym definitions whole.
+
+    A definition the extraction already gives (a mention on the long form's exact
+    span with the short form as alias) is left alone. Otherwise the mentions that
+    overlap the definition are replaced by two: the long form and the short form,
+    with the long form (or the catalog's name for it) as canonical name and the type
+    the catalog, the replaced mentions or the long form's last word suggest.
+    """
+    by_place: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_place[(mention.paper_id, mention.section)].append(mention)
+    for paper in papers:
+        for section, text in (("title", paper.title), ("abstract", paper.abstract)):
+            place = by_place[(paper.id, section)]
+            for acronym in find_acronyms(text):
+                place[:] = _restore(paper.id, section, text, acronym, place, catalog)
+    return [m for place in by_place.values() for m in place]
+
+
+def _restore(
+    paper_id: str,
+    section: str,
+    text: str,
+    acronym: Acronym,
+    place: list[Mention],
+    catalog: Catalog,
+) -> list[Mention]:
+    spans = ((acronym.long_start, acronym.long_end), (acronym.short_start, acronym.short_end))
+    short, long = acronym.short, acronym.long
+    if _PLURAL_SHORT.fullmatch(short):  # LLMs: Large Language Models
+        short, long = short[:-1], long[:-1] if long.endswith("s") else long
+    if any((m.start, m.end) == spans[0] and short in m.aliases for m in place):
+        return place
+    touched = [m for m in place if any(m.start < end and start < m.end for start, end in spans)]
+    entry = catalog.lookup(long)
+    by_short = catalog.lookup(short)
+    if entry is None and by_short is not None and name_key(long) in map(name_key, by_short.names):
+        entry = by_short
+    if entry is not None:
+        canonical, type_ = entry.canonical, entry.type
+    else:
+        types = Counter(m.type for m in touched)
+        canonical = long
+        type_ = types.most_common(1)[0][0] if types else _type_of(long)
+    return [m for m in place if m not in touched] + [
+        Mention(
+            paper_id=paper_id,
+            text=text[start:end],
+            type=type_,
+            canonical=canonical,
+            start=start,
+            end=end,
+            sentence=sentence_around(text, start),
+            section=section,
+            proposed=any(m.proposed for m in touched),
+            rule="acronym",
+            aliases=(short,),
+        )
+        for start, end in spans
+    ]
+
+
+def _type_of(long: str) -> EntityType:
+    """The type a long form's last word suggests (``... Benchmark``: a dataset)."""
+    return head_type(re.split(r"[\s-]", long)[-1]) or EntityType.METHOD
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence of ``text`` that contains ``offset`` (split at ``. ``, ``! ``, ``? ``)."""
+    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, offset))]
+    end = _SENTENCE_END.search(text, offset)
+    return text[starts[-1] : end.start() + 1 if end else len(text)].strip()
