@@ -6,7 +6,10 @@ from types import ModuleType
 
 import pytest
 
+from kg.store import ENTITY_LABELS, graph_rows
+
 from .conftest import ROOT
+from .test_neo4j import tiny_graph
 
 README = ROOT / "README.md"
 STALE = "README.md is stale: run .venv/bin/python scripts/cli_reference.py and commit the result"
@@ -25,7 +28,17 @@ def cli_reference() -> ModuleType:
 
 def test_readme_generated_sections_are_current(cli_reference: ModuleType) -> None:
     text = README.read_text(encoding="utf-8")
-    assert cli_reference.update_readme(text) == text, STALE
+    assert cli_reference.update_sections(text) == text, STALE
+
+
+@pytest.mark.slow
+def test_readme_command_outputs_are_what_the_commands_print(cli_reference: ModuleType) -> None:
+    """Runs every ``<!-- run`` block of the README (about 45 s) and compares the output."""
+    text = README.read_text(encoding="utf-8")
+    blocks = cli_reference.RUN.findall(text)
+    assert len(blocks) >= 5
+    assert any("kg build examples/daily_papers_page.txt" in block[1] for block in blocks)
+    assert cli_reference.update_runs(text) == text, STALE
 
 
 def test_command_reference_covers_every_command(cli_reference: ModuleType) -> None:
@@ -40,7 +53,7 @@ def test_a_changed_help_text_makes_the_readme_stale(cli_reference: ModuleType) -
     text = README.read_text(encoding="utf-8")
     edited = text.replace("Stop at the first malformed record.", "Stop early.", 1)
     assert edited != text
-    assert cli_reference.update_readme(edited) == text
+    assert cli_reference.update_sections(edited) == text
 
 
 def test_cypher_index_lists_every_read_query_file() -> None:
@@ -56,3 +69,27 @@ def test_cypher_index_lists_every_read_query_file() -> None:
     for name in read:
         header = (ROOT / "cypher" / f"{name}.cypher").read_text(encoding="utf-8").splitlines()[0]
         assert header.lstrip("/ ").rstrip() in index, f"{name}: {STALE}"
+
+
+def test_graph_drawing_names_everything_the_writes_create() -> None:
+    """Labels, relationship types and properties of cypher/write_*.cypher are all drawn."""
+    text = README.read_text(encoding="utf-8")
+    drawing = text[text.index("```mermaid") :]
+    drawing = drawing[: drawing.index("```\n", 3)]
+    writes = "\n".join(
+        line
+        for path in sorted((ROOT / "cypher").glob("write_*.cypher"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("//")
+    )
+    labels = set(re.findall(r"\(\w+:(\w+)", writes)) | set(ENTITY_LABELS)
+    relationships = set(re.findall(r"\[\w*:(\w+)\]", writes))
+    properties = set(re.findall(r"\b[a-z]\.(\w+)\s*=", writes))  # SET x.prop = ...
+    properties |= set(re.findall(r"\{(\w+): row\.", writes))  # MERGE (x:L {prop: row.…})
+    properties |= set(graph_rows(tiny_graph())["write_papers"][0]["props"])  # SET p += row.props
+    assert {"Paper", "Entity", "Author", "Repository"} <= labels
+    assert {"MENTIONS", "PROPOSES", "VARIANT_OF", "WRITTEN_BY"} <= relationships
+    assert {"evidence", "content_hash", "title"} <= properties
+    words = set(re.findall(r"\w+", drawing))
+    missing = sorted((labels | relationships | properties) - words)
+    assert not missing, f"the README's graph drawing lacks {missing}"
