@@ -1,21 +1,26 @@
 """Acronym definition pairs against the SDU@AAAI-21 acronym-identification annotations.
 
-    python benchmarks/acronym_pairs.py [--split dev|truth]
+    python benchmarks/acronym_pairs.py [--split dev|truth] [--as-tokens] [--misses]
 
 The gold (../shared/data/gold/sdu-acronyms/AI, CC BY-NC-SA 4.0: read here, never shipped)
 tags short and long forms in arXiv sentences but does not say which goes with which, so
 only sentences with exactly one short and one long form define a gold pair. kg's
-``find_acronyms`` runs on every sentence (tokens joined by spaces); a predicted pair in a
-scored sentence is correct when both its short and its long form equal the gold ones.
+``find_acronyms`` runs on every sentence: tokens joined by spaces, and a hyphen between
+two words joined to them as the text had it (``side - stream`` -> ``side-stream``, in the
+gold forms too; ``--as-tokens`` keeps the spaces). A predicted pair in a scored sentence
+is correct when both its short and its long form equal the gold ones.
 Predicted pairs in sentences with other gold (no pair, or several) are counted apart.
 """
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from kg.catalog import name_key
 from kg.extract.acronyms import find_acronyms
+
+_SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gold" / "sdu-acronyms" / "AI"
 
@@ -33,18 +38,29 @@ def spans(tokens: list[str], labels: list[str], kind: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "truth"])
+    parser.add_argument("--misses", action="store_true", help="print the gold pairs missed")
+    parser.add_argument("--as-tokens", action="store_true", help="keep spaces around hyphens")
     args = parser.parse_args()
+
+    def text(words: str) -> str:
+        return words if args.as_tokens else _SPACED_HYPHEN.sub("-", words)
+
     records = json.loads((GOLD / f"{args.split}.json").read_text(encoding="utf-8"))
 
     tp = predicted = gold_pairs = other_predicted = 0
     for record in records:
         tokens, labels = record["tokens"], record["labels"]
-        shorts, longs = spans(tokens, labels, "short"), spans(tokens, labels, "long")
-        found = {(a.short, name_key(a.long)) for a in find_acronyms(" ".join(tokens))}
+        shorts = [text(s) for s in spans(tokens, labels, "short")]
+        longs = [text(s) for s in spans(tokens, labels, "long")]
+        found = {(a.short, name_key(a.long)) for a in find_acronyms(text(" ".join(tokens)))}
         if len(shorts) == 1 and len(longs) == 1:
             gold_pairs += 1
             predicted += len(found)
-            tp += (shorts[0], name_key(longs[0])) in found
+            hit = (shorts[0], name_key(longs[0])) in found
+            tp += hit
+            if args.misses and not hit:
+                print(f"missed {shorts[0]} = {longs[0]}; found {sorted(found)}")
+                print("   ", " ".join(tokens))
         else:
             other_predicted += len(found)
     precision = tp / predicted if predicted else 0.0

@@ -14,10 +14,14 @@ Two rules, both used by :func:`kg.link.link`:
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["compact_key", "key_groups", "meaning_groups", "same_meaning"]
+__all__ = ["compact_key", "head_noun_keys", "key_groups", "meaning_groups", "same_meaning"]
 
 _JOIN = re.compile(r"(?<!\d) | (?!\d)")  # a space not between two digits
 _DOT_ZERO = re.compile(r"(?<=\d)\.0(?![\d.])")
+# Words that only say what kind of thing a name is: ``Vision-Language-Action models``.
+_HEAD_NOUNS = frozenset(
+    "model network method algorithm framework approach architecture system technique scheme".split()
+)
 _FUNCTION_WORDS = frozenset("a an and for from in of on or the to via with".split())
 # Endings dropped before comparing words: verifiable/verified/verifiers, using/use.
 _ENDING = re.compile(r"(?:ing|able|ible|ed|ers|er|es|e|s|ies|y)$")
@@ -118,3 +122,23 @@ def key_groups(keys: Iterable[str]) -> dict[str, list[str]]:
     for key in keys:
         groups.setdefault(compact_key(key), []).append(key)
     return {k: v for k, v in groups.items() if len(v) > 1}
+
+
+def head_noun_keys(keys: Iterable[str]) -> dict[str, str]:
+    """Map keys that are another key plus a head noun to that key.
+
+    Both must have two words or more before the head noun, so ``vision language action
+    model`` joins ``vision language action`` but ``diffusion model`` stays.
+
+    >>> head_noun_keys(["vision language action", "vision language action model",
+    ...                 "diffusion", "diffusion model", "large language model"])
+    {'vision language action model': 'vision language action'}
+    """
+    known = set(keys)
+    found = {}
+    for key in known:
+        *words, head = key.split(" ")
+        named = " ".join(words)
+        if head in _HEAD_NOUNS and len(words) >= 2 and named in known:
+            found[key] = named
+    return found

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.aliases import key_groups, meaning_groups
+from kg.aliases import head_noun_keys, key_groups, meaning_groups
 from kg.catalog import Catalog, load_catalog, name_key
 from kg.definitions import restore_definitions, sentence_around
 from kg.extract import PaperExtraction
@@ -53,6 +53,7 @@ def link(
 
     mentions = apply_to_mentions(mentions, overrides)
     mentions = restore_definitions(papers, mentions, catalog)
+    mentions = [_singular_aliases(mention) for mention in mentions]
     mentions = [_own_name(mention, catalog) for mention in mentions]
     long_forms = _acronym_table(mentions)
     for short in [s for s in long_forms if name_key(s) in overrides.split]:
@@ -74,11 +75,13 @@ def link(
     for mention in mentions:
         by_key[name_key(canonical_of.get(mention.canonical, mention.canonical))].append(mention)
     # ``multi-modal``/``multimodal``, ``Gemini-3``/``Gemini-3.0``: one entity, the
-    # spelling most mentions use.
+    # spelling most mentions use; ``Vision-Language-Action models``: the named thing.
     for keys in key_groups(by_key).values():
         kept, *others = sorted(keys, key=lambda k: (-len(by_key[k]), k))
         for other in others:
             by_key[kept].extend(by_key.pop(other))
+    for key, named in head_noun_keys(by_key).items():
+        by_key[named].extend(by_key.pop(key))
     entities = {key: _entity(key, group, canonical_of) for key, group in by_key.items()}
     entities = apply_to_entities(entities, overrides)
 
@@ -197,6 +200,12 @@ def _one_meaning(long_forms: dict[str, set[str]], counts: Counter[str]) -> dict[
             if len(groups) == 1:
                 expansions[short] = ordered[0]
     return chosen
+
+
+def _singular_aliases(mention: Mention) -> Mention:
+    """``CoTs``, ``VLAs``, ``LLMs`` as acronyms: ``CoT``, ``VLA``, ``LLM``."""
+    aliases = tuple(re.sub(r"(?<=[A-Z])s$", "", a) if len(a) > 2 else a for a in mention.aliases)
+    return replace(mention, aliases=aliases) if aliases != mention.aliases else mention
 
 
 def _own_name(mention: Mention, catalog: Catalog) -> Mention:

@@ -191,3 +191,20 @@ def test_an_acronym_after_a_number_is_a_unit(nlp) -> None:  # type: ignore[no-un
     (tb,) = [e for e in graph.entities.values() if e.name == "TB"]
     (used,) = [m for m in graph.mentions if m.key == tb.key and m.paper_id == uses.id]
     assert used.count == 1 and used.start == uses.abstract.rindex("TB")
+
+
+def test_head_nouns_and_plural_acronyms_do_not_split_an_entity(nlp) -> None:  # type: ignore[no-untyped-def]
+    graph = link(
+        extract(
+            nlp,
+            papers(
+                "Vision-Language-Action models (VLAs) act in the world.",
+                "A Vision-Language-Action (VLA) policy grasps cups.",
+                "Long Chains of Thought (CoTs) are costly.",
+                "Chain-of-Thought (CoT) prompting helps.",
+            ),
+        )
+    )
+    for name in ("VLA", "CoT"):
+        (entity,) = [e for e in graph.entities.values() if name in (e.name, *e.aliases)]
+        assert len({m.paper_id for m in graph.mentions if m.key == entity.key}) == 2

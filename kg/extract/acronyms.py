@@ -19,10 +19,12 @@ _WORD = re.compile(r"[^\s()]+")
 _WINDOW_CHARS = 300
 _CLAUSE_SPLIT = re.compile(r"\s*[;,]\s+")
 _ARTICLE = re.compile(r"(?:the|a|an)\s+", re.I)
-# ``SF = long form``, ``SF stands for long form``, ``SF denotes``, ``SF refers to``.
+# ``SF = long form``, ``SF stands for long form``, ``SF denotes``, ``SF refers to``,
+# ``SF: long form``.
 _SAYS = re.compile(
-    r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9\-+./&]{1,11})\s+"
-    r"(?:=|:=|stands\s+for|denotes|refers\s+to|is\s+short\s+for|is\s+an\s+abbreviation\s+for)\s+"
+    r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9\-+./&]{1,11})(?:\s+"
+    r"(?:=|:=|stands\s+for|denotes|refers\s+to|is\s+short\s+for|is\s+an\s+abbreviation\s+for)"
+    r"|\s?:)\s+"
 )
 _FUNCTION_WORDS = frozenset(
     [
@@ -81,21 +83,23 @@ def find_acronyms(text: str) -> list[Acronym]:
         # Only the words just before the parenthesis matter; never rescan the whole text.
         window_start = max(0, paren.start() - _WINDOW_CHARS)
         before = text[: paren.start()].rstrip()
-        if _is_short_form(inner):
+        short_here = _short_in_parenthesis(inner, before, window_start)
+        if short_here is not None:
             # Long form (SF): the long form is in the words just before the parenthesis.
-            words = list(_WORD.finditer(before, window_start))
-            words = words[-(min(len(inner) + 5, len(inner) * 2)) :]
+            short, words = short_here
+            words = words[-(min(len(short) + 5, len(short) * 2)) :]
             words = _clip_at_clause(words)
-            start = match_long_form(inner, [w.group() for w in words])
+            start = match_long_form(short, [w.group() for w in words])
             if start is not None:
-                long_start, long_end = words[start].start(), words[-1].end()
+                last = _last_word(short, [w.group() for w in words], start)
+                long_start, long_end = words[start].start(), words[last].end()
                 long_text = _strip_trailing(text[long_start:long_end])
                 found.append(
                     Acronym(
-                        inner,
+                        short,
                         long_text,
                         inner_start,
-                        inner_start + len(inner),
+                        inner_start + len(short),
                         long_start,
                         long_start + len(long_text),
                     )
@@ -117,6 +121,8 @@ def find_acronyms(text: str) -> list[Acronym]:
             continue
         start = match_long_form(short, inner_words)
         if start == 0:
+            last = _last_word(short, inner_words, 0)
+            inner = " ".join(inner_words[: last + 1]) if last < len(inner_words) - 1 else inner
             found.append(
                 Acronym(
                     short,
@@ -129,6 +135,28 @@ def find_acronyms(text: str) -> list[Acronym]:
             )
     found += _defined_in_words(text)
     return found
+
+
+def _short_in_parenthesis(
+    inner: str, before: str, window_start: int
+) -> tuple[str, list[re.Match[str]]] | None:
+    """The short form a parenthesis gives, and the words before it that may define it.
+
+    ``(PPO)`` gives PPO; ``framework (FEA framework)`` gives FEA, the head noun said
+    twice left out of the long form's words.
+    """
+    words = list(_WORD.finditer(before, window_start))
+    if _is_short_form(inner):
+        return inner, words
+    parts = inner.split()
+    if (
+        len(parts) == 2
+        and _is_short_form(parts[0])
+        and words
+        and words[-1].group().casefold() == parts[1].casefold()
+    ):
+        return parts[0], words[:-1]
+    return None
 
 
 def _defined_in_words(text: str) -> list[Acronym]:
@@ -148,7 +176,11 @@ def _defined_in_words(text: str) -> list[Acronym]:
         # The long form ends where the short form's letters run out.
         for end in range(len(words), 0, -1):
             candidate = [w.group().rstrip(",;:.") for w in words[:end]]
-            if match_long_form(short, candidate) == 0 and _match_ends(short, candidate):
+            if (
+                match_long_form(short, candidate) == 0
+                and _match_ends(short, candidate)
+                and _last_word(short, candidate, 0) == end - 1
+            ):
                 long_start, long_end = words[0].start(), words[end - 1].end()
                 long_text = text[long_start:long_end].rstrip(",;:.")
                 found.append(
@@ -163,6 +195,40 @@ def _defined_in_words(text: str) -> list[Acronym]:
                 )
                 break
     return found
+
+
+def _last_word(short: str, words: list[str], start: int) -> int:
+    """Index of the word that ends the long form: trailing words the short form skips go.
+
+    ``long short term memory networks (LSTM)`` ends at ``memory``: when the last word
+    does not start with the short form's last letter (a plural ``s`` aside) and an
+    earlier word of the long form does, the long form ends at that earlier word, if
+    the words up to it still spell the short form (``Multimodal LLMs (MLLMs)`` stays).
+
+    >>> words = "long short term memory networks".split()
+    >>> _last_word("LSTM", words, 0), _last_word("LSTMs", words, 0)
+    (3, 3)
+    >>> _last_word("DASH", "distributed accelerated SHampoo".split(), 0)
+    2
+    >>> _last_word("MLLMs", ["Multimodal", "LLMs"], 0)
+    1
+    """
+    letters = [c for c in short if c.isalnum()]
+    if len(letters) > 2 and letters[-1] == "s" and letters[-2].isupper():
+        letters = letters[:-1]
+    last = letters[-1].casefold()
+
+    def starts_with_last(word: str) -> bool:
+        return any(part[:1].casefold() == last for part in word.split("-"))
+
+    end = len(words) - 1
+    if starts_with_last(words[end]):
+        return end
+    for index in range(end - 1, start - 1, -1):
+        if starts_with_last(words[index]):
+            # Only if the shorter long form still spells the whole short form.
+            return index if match_long_form(short, words[start : index + 1]) == 0 else end
+    return end
 
 
 def _match_ends(short: str, words: list[str]) -> bool:
@@ -185,6 +251,11 @@ def match_long_form(short: str, words: list[str]) -> int | None:
     >>> match_long_form("BEIR", ["retrieval", "tasks", "spanning", "text"]) is None
     True
     """
+    if len(short) > 2 and short[-1] == "s" and short[-2].isupper():
+        # ``DOFs``, ``CoTs``: the plural ``s`` is no letter of the long form.
+        singular = match_long_form(short[:-1], words)
+        if singular is not None:
+            return singular
     chars = [c.casefold() for c in short if c.isalnum()]
     if len(chars) < 2 or not words:
         return None
