@@ -1,4 +1,4 @@
-"""Regenerate the README's command reference, Cypher library index and command outputs.
+"""Regenerate the README's contents, command reference, Cypher library index and outputs.
 
 Run it after changing a command, an option, a help text, a query's header, or anything that
 changes what the README's example commands print (the extractor, for one)::
@@ -6,9 +6,10 @@ changes what the README's example commands print (the extractor, for one)::
     .venv/bin/python scripts/cli_reference.py           # rewrite README.md
     .venv/bin/python scripts/cli_reference.py --check   # exit 1 when README.md is stale
 
-Two sections are generated, each between ``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->``:
-``cli-reference`` (``kg --help`` and the help of every command and subcommand) and
-``cypher-index`` (every read query in ``cypher/``: what it answers and its parameters).
+Three sections are generated, each between ``<!-- NAME:start ... -->`` and
+``<!-- NAME:end -->``: ``contents`` (a link to each ``##`` section), ``cli-reference``
+(``kg --help`` and the help of every command and subcommand) and ``cypher-index`` (every
+read query in ``cypher/``: what it answers and its parameters).
 
 And every ``<!-- run`` block is run: the shell commands it lists, one a line, up to ``-->``,
 are run in order in one scratch folder (holding links to ``examples/`` and ``tests/``),
@@ -27,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -39,6 +40,7 @@ __all__ = [
     "SECTIONS",
     "WIDTH",
     "commands",
+    "contents",
     "cypher_index",
     "reference",
     "update_readme",
@@ -100,7 +102,18 @@ def cypher_index() -> str:
     return "\n".join(rows) + "\n"
 
 
-SECTIONS = {"cli-reference": reference, "cypher-index": cypher_index}
+def contents(text: str) -> str:
+    """One line linking every ``## `` heading of the README, as GitHub anchors them."""
+    headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    links = [f"[{h}](#{re.sub(r'[^\w\- ]', '', h.lower()).replace(' ', '-')})" for h in headings]
+    return "**Contents:** " + " · ".join(links) + "\n"
+
+
+SECTIONS: dict[str, Callable[[str], str]] = {
+    "contents": contents,
+    "cli-reference": lambda text: reference(),
+    "cypher-index": lambda text: cypher_index(),
+}
 
 
 def update_readme(text: str) -> str:
@@ -116,7 +129,7 @@ def update_sections(text: str) -> str:
         i, j = text.find(start), text.find(end)
         if i < 0 or j < i:
             raise SystemExit(f"{README}: the markers {start!r} and {end!r} are missing")
-        text = text[: i + len(start)] + "\n\n" + generate() + "\n" + text[j:]
+        text = text[: i + len(start)] + "\n\n" + generate(text) + "\n" + text[j:]
     return text
 
 

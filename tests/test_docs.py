@@ -1,7 +1,11 @@
 """The README's generated sections match the code, so the documentation cannot go stale."""
 
+import ast
 import importlib.util
 import re
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -93,3 +97,17 @@ def test_graph_drawing_names_everything_the_writes_create() -> None:
     words = set(re.findall(r"\w+", drawing))
     missing = sorted((labels | relationships | properties) - words)
     assert not missing, f"the README's graph drawing lacks {missing}"
+
+
+def test_readme_python_example_runs(tmp_path: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Using kg from Python") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    rows = ast.literal_eval(result.stdout.strip())
+    assert len(rows) == 5 and all(isinstance(row[0], str) for row in rows)
+    assert (tmp_path / "kg.db").is_file()
