@@ -190,9 +190,14 @@ class ExtractionCache:
         self.version = version
         self.problems: list[str] = []
         self._pending: list[dict[str, Any]] = []
+        self._pending_tables: list[pa.Table] = []
 
     def lookup(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """The cached rows of those ``keys`` that have one, by key."""
+        """The cached rows of those ``keys`` that have one, by key.
+
+        Reads one file at a time and keeps only the rows asked for, so a small build
+        against a big cache holds little more than its own rows.
+        """
         wanted = pa.array(sorted(set(keys)), pa.string())
         found: dict[str, dict[str, Any]] = {}
         for table in self._tables():
@@ -201,10 +206,23 @@ class ExtractionCache:
                 found.setdefault(row["key"], row)
         return found
 
+    def keys(self) -> set[str]:
+        """Every key this version's files hold (reading the key column alone)."""
+        found: set[str] = set()
+        for table in self._tables(columns=["key"]):
+            found.update(table["key"].to_pylist())
+        return found
+
     def add(self, key: str, extraction: PaperExtraction) -> None:
         """Keep a new extraction; written with :meth:`flush` (and every 20,000 papers)."""
         self._pending.append(to_row(key, extraction))
         if len(self._pending) >= _ROWS_PER_FILE:
+            self.flush()
+
+    def add_table(self, table: pa.Table) -> None:
+        """Keep rows already in :data:`SCHEMA` (from :func:`to_row`), like :meth:`add`."""
+        self._pending_tables.append(table)
+        if sum(t.num_rows for t in self._pending_tables) >= _ROWS_PER_FILE:
             self.flush()
 
     def write_table(self, table: pa.Table) -> Path:
@@ -223,29 +241,36 @@ class ExtractionCache:
     def flush(self) -> None:
         """Write the kept extractions as one new file; merge files when there are many."""
         if self._pending:
-            self.write_table(pa.Table.from_pylist(self._pending, schema=SCHEMA))
+            self._pending_tables.append(pa.Table.from_pylist(self._pending, schema=SCHEMA))
             self._pending.clear()
+        if self._pending_tables:
+            self.write_table(pa.concat_tables(self._pending_tables))
+            self._pending_tables.clear()
         if len(self._files()) > _MAX_FILES:
             self.compact()
 
     def compact(self) -> None:
-        """Merge this version's files into one (duplicates of a key keep the first row)."""
-        files = self._files()
-        tables = list(self._tables())
+        """Merge this version's small files (under 20,000 rows) into one; big ones stay."""
+        small = [path for path in self._files() if _rows(path) < _ROWS_PER_FILE]
+        tables = list(self._tables(small))
         if len(tables) > 1:
-            merged = pa.concat_tables(tables)
-            self.write_table(merged)
-            for path in files:
+            self.write_table(pa.concat_tables(tables))
+            for path in small:
                 path.unlink(missing_ok=True)
 
     def _files(self) -> list[Path]:
         return sorted(self.folder.glob("part-*.parquet")) if self.folder.is_dir() else []
 
-    def _tables(self) -> Iterator[pa.Table]:
-        for path in self._files():
+    def _tables(
+        self, files: list[Path] | None = None, *, columns: list[str] | None = None
+    ) -> Iterator[pa.Table]:
+        for path in self._files() if files is None else files:
             try:
-                table = pq.read_table(path)
-                if not table.schema.equals(SCHEMA):
+                table = pq.read_table(path, columns=columns)
+                expected = (
+                    SCHEMA if columns is None else pa.schema(SCHEMA.field(c) for c in columns)
+                )
+                if not table.schema.equals(expected):
                     raise ValueError(f"unexpected columns {table.schema.names}")
             except (pa.ArrowException, OSError, ValueError) as e:
                 self.problems.append(
@@ -269,6 +294,14 @@ def _hash_tree(
             _hash_tree(digest, child, suffixes=suffixes)
         elif child.is_file() and (not suffixes or child.name.endswith(suffixes)):
             digest.update(child.name.encode() + b"\0" + child.read_bytes())
+
+
+def _rows(path: Path) -> int:
+    """The number of rows in a Parquet file (0 when unreadable: read and reported later)."""
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (pa.ArrowException, OSError):
+        return 0
 
 
 def _reason(error: Exception) -> str:

@@ -3,7 +3,7 @@
 import json
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -237,6 +237,29 @@ def build(
 @ner_option
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one mention per line.")
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
+@workers_option
+@extraction_cache_option
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: extract on a Dask cluster into the cache (prints a summary, not mentions).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDR",
+    envvar="DASK_SCHEDULER_ADDRESS",
+    show_envvar=True,
+    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of --workers).",
+)
+@click.option(
+    "--partition-size",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Papers per Dask task.",
+)
 def extract_command(
     inputs: tuple[str, ...],
     format_: str | None,
@@ -244,17 +267,52 @@ def extract_command(
     no_ner: bool,
     as_json: bool,
     strict: bool,
+    workers: int,
+    cache_dir: str | None,
+    engine: str,
+    scheduler: str | None,
+    partition_size: int,
 ) -> None:
     """Print the entity mentions found in each paper (nothing is stored).
+
+    With --cache, extractions are taken from and added to that cache. With --engine
+    dask, the papers the cache (default: kg-cache) lacks are extracted on a Dask
+    cluster and written to it; `kg build --cache DIR` then reuses them all.
 
     \b
     Example:
         kg extract examples/daily_papers_page.txt --json | head
+        kg extract papers.json --engine dask --scheduler tcp://head:8786 --cache /shared/kg
     """
-    from kg.extract import extract, load_nlp
+    from kg.cache import ExtractionCache, extractor_version
 
     papers = _read_all(inputs, format_, strict, map_)
-    for extraction in extract(load_nlp(ner=not no_ner), papers):
+    if engine == "dask":
+        from kg.distributed import extract_on_dask
+
+        cache = ExtractionCache(cache_dir or "kg-cache", extractor_version(ner=not no_ner))
+        run = extract_on_dask(
+            papers,
+            cache,
+            scheduler=scheduler,
+            ner=not no_ner,
+            partition_size=partition_size,
+            local_workers=workers,
+        )
+        for problem in cache.problems:
+            click.echo(f"warning: {problem}", err=True)
+        click.echo(
+            f"Extracted {run.extracted} papers in {run.partitions} partitions on "
+            f"{run.workers} Dask worker(s); {run.cached} already in {cache.folder}."
+        )
+        return
+    no_cache = cache_dir is None
+    with _extraction(papers, workers, not no_ner, cache_dir, no_cache, progress=False) as found:
+        _print_extractions(found, as_json)
+
+
+def _print_extractions(extractions: Iterable[Any], as_json: bool) -> None:
+    for extraction in extractions:
         for m in extraction.mentions:
             if as_json:
                 record = {
@@ -935,9 +993,15 @@ def _read_all(
 
 @contextmanager
 def _extraction(
-    papers: list[Paper], workers: int, ner: bool, cache_dir: str | Path | None, no_cache: bool
+    papers: list[Paper],
+    workers: int,
+    ner: bool,
+    cache_dir: str | Path | None,
+    no_cache: bool,
+    *,
+    progress: bool = True,
 ) -> Iterator[Iterator[Any]]:
-    """Extract ``papers`` behind a progress bar, through the cache unless ``no_cache``.
+    """Extract ``papers`` (behind a progress bar), through the cache unless ``no_cache``.
 
     Reports unreadable cache files, and how many papers were extracted or reused.
     """
@@ -949,10 +1013,13 @@ def _extraction(
         cache = ExtractionCache(cache_dir, extractor_version(ner=ner))
     counts = ExtractionCounts()
     extractions = extract_all(papers, workers=workers, ner=ner, cache=cache, counts=counts)
-    with click.progressbar(
-        extractions, length=len(papers), label="Extracting", file=sys.stderr
-    ) as bar:
-        yield bar
+    if progress:
+        with click.progressbar(
+            extractions, length=len(papers), label="Extracting", file=sys.stderr
+        ) as bar:
+            yield bar
+    else:
+        yield extractions
     for problem in cache.problems if cache else []:
         click.echo(f"warning: {problem}", err=True)
     if cache is not None:
