@@ -13,7 +13,7 @@ does, stage by stage, on the first N papers of ../shared/data/corpus/paperlists:
     extract hit   a rebuild: every extraction taken from that cache
     link          corpus-level linking and alias merging
     store         written to a fresh embedded FalkorDB file (the server is a child process)
-    view          the default HTML view read back from the store and written
+    view          the HTML view `kg build --html` writes, read back from the store
 
 "peak MB" is the largest resident memory of the process and its children (worker
 processes, the FalkorDB server) sampled every 50 ms during the stage. The build's total
@@ -25,6 +25,7 @@ measured in the same run rather than seconds across runs.
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,7 @@ class Sampler:
 def run_one(size: int | None, workers: int, ner: bool) -> dict[str, Any]:
     """Time each stage on the first ``size`` papers (all when None); this process only."""
     from kg.cache import ExtractionCache, extractor_version, paper_key
+    from kg.cli import BUILD_VIEW_TOP
     from kg.export import ViewSpec, read_view, write_html
     from kg.extract.workers import ExtractionCounts, extract_all, extract_parallel
     from kg.ingest import read_papers
@@ -89,12 +91,17 @@ def run_one(size: int | None, workers: int, ner: bool) -> dict[str, Any]:
     @contextmanager
     def stage(name: str) -> Iterator[None]:
         sampler.reset()
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         yield
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
         time.sleep(sampler.interval * 2)  # let the sampler see the end of the stage
-        stages[name] = {"seconds": seconds, "peak_mb": sampler.peak / 2**20}
-        print(f"  {name:<12} {seconds:8.1f} s  {sampler.peak / 2**20:8.0f} MB", flush=True)
+        stages[name] = {"seconds": seconds, "peak_mb": sampler.peak / 2**20, "cpu": cpu}
+        print(
+            f"  {name:<12} {seconds:8.1f} s  {cpu:8.1f} cpu-s  {sampler.peak / 2**20:8.0f} MB",
+            flush=True,
+        )
 
     errors: list[Any] = []
     with stage("read"):
@@ -123,7 +130,7 @@ def run_one(size: int | None, workers: int, ner: bool) -> dict[str, Any]:
             write_graph(store, graph)
         with stage("view"):
             with FalkorStore(Path(tmp) / "kg.db") as store:
-                view, notes = read_view(store, ViewSpec())
+                view, notes = read_view(store, ViewSpec(top=BUILD_VIEW_TOP))
             write_html(view, Path(tmp) / "kg.html", notes=notes)
             html_mb = (Path(tmp) / "kg.html").stat().st_size / 2**20
     sampler.stop()
@@ -137,6 +144,13 @@ def run_one(size: int | None, workers: int, ner: bool) -> dict[str, Any]:
         "skipped_records": len(errors),
         "stages": stages,
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (workers, the database server)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -179,17 +193,19 @@ def _child(size: str, workers: int, no_ner: bool) -> dict[str, Any]:
 def print_table(results: list[dict[str, Any]], workers: int) -> None:
     build = [name.replace("xN", f"x{workers}") for name in BUILD]
     print(f"\ncorpus: {CORPUS}")
-    print(f"{'stage':<14}{'papers':>8}{'seconds':>10}{'peak MB':>10}{'papers/s':>10}")
+    print(f"{'stage':<14}{'papers':>8}{'seconds':>10}{'cpu-s':>10}{'peak MB':>10}{'papers/s':>10}")
     for result in results:
         n = result["papers"]
         for name, stage in result["stages"].items():
             rate = n / stage["seconds"] if stage["seconds"] else float("inf")
             print(
-                f"{name:<14}{n:>8}{stage['seconds']:>10.1f}{stage['peak_mb']:>10.0f}{rate:>10.0f}"
+                f"{name:<14}{n:>8}{stage['seconds']:>10.1f}{stage['cpu']:>10.1f}"
+                f"{stage['peak_mb']:>10.0f}{rate:>10.0f}"
             )
         total = sum(result["stages"][name]["seconds"] for name in build)
+        cpu = sum(result["stages"][name]["cpu"] for name in build)
         peak = max(result["stages"][name]["peak_mb"] for name in build)
-        print(f"{'BUILD total':<14}{n:>8}{total:>10.1f}{peak:>10.0f}{n / total:>10.0f}")
+        print(f"{'BUILD total':<14}{n:>8}{total:>10.1f}{cpu:>10.1f}{peak:>10.0f}{n / total:>10.0f}")
         same = result["stages"][f"extract x{workers}"]["same_as_x1"]
         print(
             f"  {result['mentions']} mentions, {result['entities']} entities; view "

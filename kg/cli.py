@@ -18,6 +18,9 @@ from kg.models import Paper
 __all__ = ["cli", "main"]
 
 DB_HELP = "Graph database file (embedded FalkorDB). Env: KG_DB."
+# Nodes in the view `kg build --html` draws: a browser shows a few thousand usefully, and
+# the layout of a 50k-paper graph's 300k nodes takes minutes (`kg export html` for more).
+BUILD_VIEW_TOP = 2000
 # Warnings printed for rejected records; the rest are counted (all are in rejected.jsonl).
 _MAX_WARNINGS = 20
 
@@ -217,7 +220,7 @@ def build(
         if html:
             from kg.export import ViewSpec, read_view, write_html
 
-            view, notes = read_view(store, ViewSpec())
+            view, notes = read_view(store, ViewSpec(top=BUILD_VIEW_TOP))
             write_html(view, html, notes=notes)
     finally:
         store.close()
@@ -227,7 +230,9 @@ def build(
         f"({counts['nodes']} nodes, {counts['relationships']} relationships in the database)."
     )
     if html:
-        click.echo(f"Wrote the HTML view to {html}.")
+        cut = any("most connected" in note for note in notes)
+        kept = f" (its {BUILD_VIEW_TOP} most connected nodes: see kg export html)" if cut else ""
+        click.echo(f"Wrote the HTML view to {html}{kept}.")
 
 
 @cli.command("extract")
