@@ -4,5 +4,5 @@
 MATCH (e:Entity)
 WHERE e.key = $key OR $name IN e.names
 RETURN e.key AS key, e.canonical AS canonical, e.name AS name, e.type AS type,
-       e.aliases AS aliases
+       e.aliases AS aliases, e.formed AS formed
 ORDER BY key

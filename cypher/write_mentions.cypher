@@ -1,5 +1,6 @@
 // Link papers to the entities they mention, with the count and the evidence sentence.
-// $rows: [{paper, key, count, evidence, surfaces, section, start, end}]
+// $rows: [{paper, key, count, evidence, surfaces, section, start, end, via}]
+// via: the components that linked the paper to the entity (acronym, catalog, override, ...).
 UNWIND $rows AS row
 MATCH (p:Paper {id: row.paper})
 MATCH (e:Entity {key: row.key})
@@ -9,4 +10,5 @@ SET m.count = row.count,
     m.surfaces = row.surfaces,
     m.section = row.section,
     m.start = row.start,
-    m.end = row.end
+    m.end = row.end,
+    m.via = row.via

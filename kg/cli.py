@@ -627,6 +627,9 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
         click.echo(f"{report.name}  [{report.type}]  {report.canonical}  (key: {report.key})")
         click.echo(f"  also called: {', '.join(report.aliases) or '-'}")
         click.echo(f"  spelled in papers: {', '.join(report.spellings) or '-'}")
+        click.echo("  formed by:" + ("" if report.formed else " -"))
+        for reason in report.formed:
+            click.echo(f"    {reason}")
         for link_name in ("variant of", "has variant"):
             links = [
                 f"{v['name']} ({v['reason']})" for v in report.variants if v["link"] == link_name
@@ -634,8 +637,11 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
             if links:
                 click.echo(f"  {link_name}: {', '.join(links)}")
         click.echo(f"  {len(report.papers)} paper(s):")
-        columns = ["paper", "title", "count", "proposed", "evidence"]
-        click.echo(_table(columns, [[p[c] for c in columns] for p in report.papers]))
+        columns = ["paper", "title", "count", "proposed", "via", "evidence"]
+        rows = [
+            [", ".join(p[c] or ()) if c == "via" else p[c] for c in columns] for p in report.papers
+        ]
+        click.echo(_table(columns, rows))
         click.echo()
 
 

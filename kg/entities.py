@@ -1,4 +1,4 @@
-"""Explain one entity from the stored graph: its names, papers and variants."""
+"""Explain one entity from the stored graph: its names, how it was formed, papers and variants."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +19,8 @@ class EntityReport:
     name: str
     type: str
     aliases: tuple[str, ...]
-    papers: list[dict[str, Any]]  # paper, title, count, surfaces, proposed, evidence
+    formed: tuple[str, ...]  # merge reasons (kg/formed.py): acronym, spelling, override, ...
+    papers: list[dict[str, Any]]  # paper, title, count, surfaces, proposed, via, evidence
     variants: list[dict[str, Any]]  # link ("variant of" / "has variant"), name, key, reason
 
     @property
@@ -49,6 +50,7 @@ def describe_entities(store: GraphStore, name: str) -> list[EntityReport]:
                 name=row["name"] or row["key"],
                 type=row["type"] or "",
                 aliases=tuple(row["aliases"] or ()),
+                formed=tuple(row["formed"] or ()),
                 papers=papers,
                 variants=variants,
             )

@@ -10,6 +10,7 @@ from kg.catalog import Catalog, load_catalog, name_key
 from kg.definitions import restore_definitions, sentence_around
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
+from kg.formed import mention_id, reasons, via
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
 from kg.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.variants import find_variants, strip_size
@@ -51,6 +52,9 @@ def link(
         mentions.extend(extraction.mentions)
         repositories.extend(extraction.repositories)
 
+    overridden = {
+        mention_id(m): m.canonical for m in mentions if name_key(m.canonical) in overrides.merge
+    }
     mentions = apply_to_mentions(mentions, overrides)
     mentions = restore_definitions(papers, mentions, catalog)
     mentions = [_singular_aliases(mention) for mention in mentions]
@@ -76,13 +80,28 @@ def link(
         by_key[name_key(canonical_of.get(mention.canonical, mention.canonical))].append(mention)
     # ``multi-modal``/``multimodal``, ``Gemini-3``/``Gemini-3.0``: one entity, the
     # spelling most mentions use; ``Vision-Language-Action models``: the named thing.
+    joined: dict[str, list[str]] = defaultdict(list)
     for keys in key_groups(by_key).values():
         kept, *others = sorted(keys, key=lambda k: (-len(by_key[k]), k))
         for other in others:
             by_key[kept].extend(by_key.pop(other))
+            joined[kept].append(f"split words: {other}")
     for key, named in head_noun_keys(by_key).items():
         by_key[named].extend(by_key.pop(key))
-    entities = {key: _entity(key, group, canonical_of) for key, group in by_key.items()}
+        joined[named].append(f"head noun: {key}")
+    entities = {}
+    for key, group in by_key.items():
+        entity = _entity(key, group, canonical_of)
+        formed = reasons(
+            key,
+            entity.canonical,
+            group,
+            one_meaning=one_meaning,
+            canonical_of=canonical_of,
+            overridden=overridden,
+            joined=joined.get(key, ()),
+        )
+        entities[key] = replace(entity, formed=formed)
     entities = apply_to_entities(entities, overrides)
 
     links: list[PaperEntity] = []
@@ -103,6 +122,7 @@ def link(
                     start=first.start,
                     end=first.end,
                     proposed=any(m.proposed for m in paper_mentions),
+                    via=via(paper_mentions, overridden),
                 )
             )
 

@@ -89,6 +89,7 @@ class Entity:
     name: str  # short display name: the acronym when there is one
     type: EntityType
     aliases: tuple[str, ...]
+    formed: tuple[str, ...] = ()  # how it was formed: merge reasons (kg.formed, #5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class PaperEntity:
     start: int
     end: int
     proposed: bool
+    via: tuple[str, ...] = ()  # the components that linked it: acronym, catalog, ner, ... (#5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,10 +241,11 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "type",
         "aliases:string[]",
         "names:string[]",
+        "formed:string[]",
         ":LABEL",
     ]
     assert entities["method"][4] == "Method alias"
-    assert entities["method"][6] == "Method"
+    assert entities["method"][7] == "Method"
     assert ARRAY_DELIMITER in entities["method"][5]  # names: several spellings
     assert read_csv(folder / "mentions.header.csv")[0] == [
         ":START_ID(Paper)",
@@ -255,6 +256,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "section",
         "start:int",
         "end:int",
+        "via:string[]",
     ]
     assert read_csv(folder / "mentions.csv")[0] == [
         "p1",
@@ -265,6 +267,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "abstract",
         "11",
         "16",
+        "",
     ]
     assert read_csv(folder / "has_code.csv") == [
         ["p1", "https://github.com/o/r", "Code: github.com/o/r."]

@@ -115,6 +115,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             "type": e.type.value,
             "aliases": list(e.aliases),
             "names": sorted(_search_names(e.canonical, *e.aliases)),
+            "formed": list(e.formed),
         }
         for e in graph.entities.values()
     ]
@@ -137,6 +138,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
                 "section": m.section,
                 "start": m.start,
                 "end": m.end,
+                "via": list(m.via),
             }
             for m in graph.mentions
         ],

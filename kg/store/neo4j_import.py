@@ -80,6 +80,7 @@ def import_tables(graph: Graph) -> list[Table]:
             r["type"],
             _array(r["aliases"]),
             _array(r["names"]),
+            _array(r["formed"]),
             r["type"],  # the type label; --nodes=Entity=... adds Entity
         ]
         for r in rows["write_entities"]
@@ -97,6 +98,7 @@ def import_tables(graph: Graph) -> list[Table]:
             r["section"],
             r["start"],
             r["end"],
+            _array(r["via"]),
         ]
         for r in rows["write_mentions"]
     ]
@@ -140,6 +142,7 @@ def import_tables(graph: Graph) -> list[Table]:
                 "type",
                 "aliases:string[]",
                 "names:string[]",
+                "formed:string[]",
                 ":LABEL",
             ),
             entities,
@@ -165,6 +168,7 @@ def import_tables(graph: Graph) -> list[Table]:
                 "section",
                 "start:int",
                 "end:int",
+                "via:string[]",
             ),
             mentions,
         ),

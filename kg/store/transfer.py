@@ -44,6 +44,7 @@ def read_stored_graph(store: GraphStore) -> Graph:
             name=r["name"] or r["key"],
             type=EntityType(r["type"]),
             aliases=tuple(r["aliases"] or ()),
+            formed=tuple(r["formed"] or ()),
         )
         for r in records("dump_entities")
     }
@@ -58,6 +59,7 @@ def read_stored_graph(store: GraphStore) -> Graph:
             start=r["start_offset"] or 0,
             end=r["end_offset"] or 0,
             proposed=bool(r["proposed"]),
+            via=tuple(r["via"] or ()),
         )
         for r in records("dump_mentions")
     ]
