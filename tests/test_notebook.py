@@ -1,5 +1,7 @@
 """notebooks/explore.ipynb runs top to bottom in a fresh kernel and is committed without outputs."""
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +27,23 @@ def test_committed_notebook_has_no_outputs() -> None:
 
 
 @pytest.fixture(scope="module")
-def executed() -> Any:
+def executed(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The notebook run in a kernel of this very Python (whatever kernels the user has)."""
+    jupyter = tmp_path_factory.mktemp("jupyter")
+    spec = jupyter / "kernels" / "kg-test" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec.write_text(json.dumps({"argv": argv, "display_name": "kg", "language": "python"}))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = NotebookClient(
         notebook,
         timeout=300,
-        kernel_name="python3",
+        kernel_name="kg-test",
         resources={"metadata": {"path": str(NOTEBOOK.parent)}},
     )
-    client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_PATH", str(jupyter))  # searched before the user's own kernels
+        client.execute()  # raises CellExecutionError, with the cell and traceback, on any error
     return notebook
 
 
