@@ -29,6 +29,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from kg.catalog import name_key
+from kg.evaluate import Score
 from kg.extract import extract, load_nlp
 from kg.ids import paper_id
 from kg.ingest import read_papers
@@ -46,21 +47,6 @@ class Pair:
     a: tuple[str, str]  # (arXiv id, surface)
     b: tuple[str, str]
     label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Score:
-    tp: int
-    predicted: int
-    gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / self.gold if self.gold else 0.0
 
 
 def load_pairs(path: Path = PAIRS) -> list[Pair]:
@@ -179,7 +165,7 @@ def main() -> None:
         assert isinstance(s, Score)
         print(
             f"{kind}: precision {s.precision:.3f}  recall {s.recall:.3f}  "
-            f"(tp {s.tp}, predicted {s.predicted}, gold {s.gold})"
+            f"(tp {s.tp}, predicted {s.predicted}, gold {s.support})"
         )
     if args.errors:
         for kind, how, pair, a, b in result["errors"]:  # type: ignore[attr-defined]

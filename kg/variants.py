@@ -113,34 +113,43 @@ def _parent(
     catalog: Catalog,
 ) -> tuple[Entity, str] | None:
     name = entity.canonical
+    model = entity.type is EntityType.MODEL
     # A parent is of the same type: DeepSeekMath is no variant of DeepSeek the company.
-    if entity.type is EntityType.MODEL:
-        for strip, reason in ((strip_tag, "checkpoint"), (strip_size, "size")):
-            if base_name := strip(name):
-                base = _known_or_catalog(base_name, known, catalog)
-                if base is None:
-                    return _new_entity(base_name, entity.type), reason
+    # But the type of one name is a vote of its mentions, and may be wrong: a name whose
+    # model-shaped ending (-8B, -Base, -R1) leads to a model the corpus knows is a variant
+    # of that model whatever its own type.
+    for strip, reason in ((strip_tag, "checkpoint"), (strip_size, "size")):
+        if base_name := strip(name):
+            base = _known_or_catalog(base_name, known, catalog)
+            if model and base is None:
+                return _new_entity(base_name, entity.type), reason
+            if base is not None and (model or _corpus_model(base, known)):
                 return (base, reason) if base.type is not EntityType.ORGANIZATION else None
-    candidates: list[tuple[Entity | None, str]] = []
+    candidates: list[tuple[Entity, str]] = []
     entry = catalog.lookup(name)
-    if entry and entry.family:
-        candidates.append((_known_or_catalog(entry.family, known, catalog), "family"))
-    if entity.type is EntityType.MODEL and (version_free := strip_version(name)):
-        candidates.append((_known_or_catalog(version_free, known, catalog), "version"))
+    family = _known_or_catalog(entry.family, known, catalog) if entry and entry.family else None
+    if family and family.type is entity.type:
+        candidates.append((family, "family"))
+    version_free = strip_version(name)
+    version_of = _known_or_catalog(version_free, known, catalog) if version_free else None
+    if version_of and (
+        (model and version_of.type is entity.type) or _corpus_model(version_of, known)
+    ):
+        candidates.append((version_of, "version"))
     # The most specific parent first: Qwen2.5-VL -> Qwen2.5 rather than the Qwen family.
-    others = {c.key for c, _ in candidates if c}
+    others = {c.key for c, _ in candidates}
     for word in _one_word_names(entity):
         for prefix in _hyphen_prefixes(word):
             parent = known.get(name_key(prefix))
             if (
                 parent
                 and parent.key not in others | {entity.key}
-                and parent.type is entity.type
+                and _types_fit(entity, parent, prefix)
                 and _long_forms_agree(entity, parent, prefix)
             ):
                 return parent, "affix"
     for candidate, reason in candidates:
-        if candidate and candidate.key != entity.key and candidate.type is entity.type:
+        if candidate.key != entity.key:
             return candidate, reason
     for word in _one_word_names(entity):
         for affix in _affixes(word):
@@ -148,11 +157,28 @@ def _parent(
             if (
                 parent
                 and parent.key != entity.key
-                and parent.type is entity.type
+                and _types_fit(entity, parent, affix)
                 and _long_forms_agree(entity, parent, affix)
             ):
                 return parent, "affix"
     return None
+
+
+def _corpus_model(entity: Entity, known: Mapping[str, Entity]) -> bool:
+    return entity.type is EntityType.MODEL and entity.key in known
+
+
+def _types_fit(entity: Entity, parent: Entity, affix: str) -> bool:
+    """Same type; or a parent model the corpus knows, or whose name the long form gives.
+
+    ``Traceability CoT`` (T-CoT) voted a dataset is still a variant of CoT, the method:
+    its long form names CoT. An organisation is never a parent of another type.
+    """
+    if parent.type is entity.type:
+        return True
+    if EntityType.ORGANIZATION in (parent.type, entity.type):
+        return False
+    return " " in entity.canonical and _long_forms_agree(entity, parent, affix)
 
 
 def _long_forms_agree(entity: Entity, parent: Entity, affix: str) -> bool:

@@ -41,10 +41,10 @@ def test_scores_a_slice_of_the_real_corpus(full_nlp) -> None:  # type: ignore[no
 
     assert result["pairs"] == 30 and result["found_both"] >= 20
     merges, variants = result["merges"], result["variants"]
-    assert merges.gold == sum(p.label == "same" for p in pairs)
-    assert variants.gold == sum(p.label == "variant" for p in pairs)
+    assert merges.support == sum(p.label == "same" for p in pairs)
+    assert variants.support == sum(p.label == "variant" for p in pairs)
     assert 0 < merges.tp <= merges.predicted and merges.precision >= 0.9
-    assert merges.recall == merges.tp / merges.gold
+    assert merges.recall == merges.tp / merges.support
     # The first pair: "aerial laser scanning (ALS)" defined in one record is one entity.
     (record,) = [p for p in papers if p.arxiv_id == pairs[0].a[0]]
     resolver = bench.Resolver(bench.build_graph([record], full_nlp))

@@ -125,3 +125,24 @@ def test_acronym_affixes_need_long_forms_that_agree() -> None:
         ]
     )
     assert found == [("Multimodal Diffusion Transformer", "Diffusion Transformer", "affix")]
+
+
+def test_a_mistyped_name_still_finds_its_parent_model_or_named_parent() -> None:
+    # The types are votes of the mentions: DeepSeek-R1 and T-CoT voted datasets here.
+    cot = Entity(
+        name_key("Chain-of-Thought"), "Chain-of-Thought", "CoT", EntityType.METHOD, ("CoT",)
+    )
+    t_cot = Entity(
+        name_key("Traceability CoT"), "Traceability CoT", "T-CoT", EntityType.DATASET, ("T-CoT",)
+    )
+    found = variants_by_name(
+        [entity("DeepSeek"), entity("DeepSeek-R1", EntityType.DATASET), cot, t_cot]
+    )
+    assert sorted(found) == [
+        ("DeepSeek-R1", "DeepSeek", "version"),
+        ("Traceability CoT", "Chain-of-Thought", "affix"),
+    ]
+    # ... but never across an organisation.
+    assert (
+        variants_by_name([entity("DeepSeek", EntityType.ORGANIZATION), entity("DeepSeek-R1")]) == []
+    )
