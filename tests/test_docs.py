@@ -5,6 +5,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -111,3 +112,36 @@ def test_readme_python_example_runs(tmp_path: Path) -> None:
     rows = ast.literal_eval(result.stdout.strip())
     assert len(rows) == 5 and all(isinstance(row[0], str) for row in rows)
     assert (tmp_path / "kg.db").is_file()
+
+
+def test_contributing_lists_every_benchmark_and_marker() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for script in sorted((ROOT / "benchmarks").glob("*.py")):
+        assert f"`benchmarks/{script.name}" in text, f"CONTRIBUTING.md: add {script.name}"
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = [m.split(":")[0] for m in config["tool"]["pytest"]["ini_options"]["markers"]]
+    assert {"neo4j", "slow"} <= set(markers)
+    for marker in markers:
+        assert f"| `{marker}` |" in text, f"CONTRIBUTING.md: add the {marker!r} marker"
+
+
+def test_changelog_keeps_a_changelog() -> None:
+    """https://keepachangelog.com/en/1.1.0/: versions newest first, known section names."""
+    lines = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# Changelog"
+    versions = [line for line in lines if line.startswith("## ")]
+    assert versions[0] == "## [Unreleased]"
+    for version in versions[1:]:
+        assert re.fullmatch(r"## \[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}", version), version
+    kinds = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+    seen: set[str] = set()
+    for line in lines[1:]:
+        if line.startswith("## "):
+            seen = set()
+        elif line.startswith("### "):
+            kind = line.removeprefix("### ")
+            assert kind in kinds, f"CHANGELOG.md: unknown section {line!r}"
+            assert kind not in seen, f"CHANGELOG.md: two {line!r} sections in one version"
+            seen.add(kind)
+        elif line.startswith("#"):
+            raise AssertionError(f"CHANGELOG.md: unexpected heading {line!r}")
