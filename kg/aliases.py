@@ -14,7 +14,14 @@ Two rules, both used by :func:`kg.link.link`:
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = ["compact_key", "head_noun_keys", "key_groups", "meaning_groups", "same_meaning"]
+__all__ = [
+    "compact_key",
+    "head_noun_keys",
+    "key_groups",
+    "meaning_groups",
+    "same_meaning",
+    "singular_acronym",
+]
 
 _JOIN = re.compile(r"(?<!\d) | (?!\d)")  # a space not between two digits
 _DOT_ZERO = re.compile(r"(?<=\d)\.0(?![\d.])")
@@ -25,6 +32,15 @@ _HEAD_NOUNS = frozenset(
 _FUNCTION_WORDS = frozenset("a an and for from in of on or the to via with".split())
 # Endings dropped before comparing words: verifiable/verified/verifiers, using/use.
 _ENDING = re.compile(r"(?:ing|able|ible|ed|ers|er|es|e|s|ies|y)$")
+
+
+def singular_acronym(short: str) -> str:
+    """``CoTs``, ``VLAs``, ``LLMs`` -> ``CoT``, ``VLA``, ``LLM``; ``SIMS`` and ``Ms`` stay.
+
+    >>> [singular_acronym(s) for s in ("CoTs", "LLMs", "SIMS", "Ms", "PPO")]
+    ['CoT', 'LLM', 'SIMS', 'Ms', 'PPO']
+    """
+    return re.sub(r"(?<=[A-Z])s$", "", short) if len(short) > 2 else short
 
 
 def compact_key(key: str) -> str:

@@ -18,9 +18,9 @@ the stored ones without repeating or contradicting them:
 A paper's link to the entity says which components found it there (``PaperEntity.via``).
 """
 
-import re
 from collections.abc import Collection, Mapping
 
+from kg.aliases import singular_acronym
 from kg.catalog import name_key
 from kg.models import Mention
 
@@ -66,7 +66,7 @@ def reasons(
             if spelling != canonical and name_key(spelling) == key:
                 once.setdefault(("spelling", spelling.casefold()), spelling)
         if m.rule == "corpus-acronym":
-            found.add(f"corpus acronym {re.sub(r'(?<=[A-Z])s$', '', m.text)}")
+            found.add(f"corpus acronym {singular_acronym(m.text)}")
         elif not m.aliases and canonical_of.get(m.canonical, m.canonical) != one_meaning.get(
             m.canonical, m.canonical
         ):

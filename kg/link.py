@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.aliases import head_noun_keys, key_groups, meaning_groups
+from kg.aliases import head_noun_keys, key_groups, meaning_groups, singular_acronym
 from kg.catalog import Catalog, load_catalog, name_key
 from kg.definitions import restore_definitions, sentence_around
 from kg.extract import PaperExtraction
@@ -38,6 +38,11 @@ def link(
     defining it is linked to neither: it is left out, or, when a rule names it
     (``MPI-based``), it becomes an entity of its own, ``MPI``. Each entity takes
     the type most of its mentions were given.
+
+    Before that, each paper's acronym definitions are put back whole
+    (:mod:`kg.definitions`); after it, keys that only split words differently or add
+    a head noun are joined and long forms of one meaning are one
+    (:mod:`kg.aliases`). Each entity records why it was formed (:mod:`kg.formed`).
 
     ``overrides`` (the user's file, :mod:`kg.overrides`) drop, merge, split and type
     names before and after that.
@@ -224,7 +229,7 @@ def _one_meaning(long_forms: dict[str, set[str]], counts: Counter[str]) -> dict[
 
 def _singular_aliases(mention: Mention) -> Mention:
     """``CoTs``, ``VLAs``, ``LLMs`` as acronyms: ``CoT``, ``VLA``, ``LLM``."""
-    aliases = tuple(re.sub(r"(?<=[A-Z])s$", "", a) if len(a) > 2 else a for a in mention.aliases)
+    aliases = tuple(singular_acronym(a) for a in mention.aliases)
     return replace(mention, aliases=aliases) if aliases != mention.aliases else mention
 
 
