@@ -21,11 +21,13 @@ _LEAD = re.compile(
 )
 # A name: up to four capitalised words, at least one looking like a name.
 _NAME = re.compile(r"([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3})")
-# ``X, a reinforcement learning framework``: an apposition that says what X is.
-_APPOSITION = re.compile(
-    r"(?<![\w-])([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3}),\s+"
-    r"(an?|the)\s+([^,.;:()]{1,100})"
+# ``X, a reinforcement learning framework``: an apposition that says what X is,
+# found from the rarer ``, a ...``: a name is then looked for right before it.
+_APPOSITION_TAIL = re.compile(r",\s+(an?|the)\s+([^,.;:()]{1,100})")
+_NAME_BEFORE_COMMA = re.compile(
+    r"(?<![\w-])([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3})$"
 )
+_NAME_WINDOW = 300  # characters before the comma where the name may start
 # ``, a framework that ...`` after a name, possibly after its parenthesised long form.
 _DESCRIPTION = re.compile(r"(?:\s*\([^()]{1,200}\))?,\s+(?:an?|the|our)\s+([^,.;:()]{1,100})")
 # Where the object of ``we propose`` ends.
@@ -87,9 +89,15 @@ def find_appositions(text: str) -> list[tuple[int, int, EntityType]]:
     [('Terminal-Corpus', 'Dataset')]
     """
     found = []
-    for match in _APPOSITION.finditer(text):
+    taken = 0  # where the last apposition ended: matches never overlap, as in finditer
+    for tail in _APPOSITION_TAIL.finditer(text):
+        comma = tail.start()
+        match = _NAME_BEFORE_COMMA.search(text, max(taken, comma - _NAME_WINDOW), comma)
+        if match is None:
+            continue
+        taken = tail.end()
         name = match.group(1)
-        type_ = head_type(match.group(3))
+        type_ = head_type(tail.group(2))
         if type_ is None or not is_name(name):
             continue
         start = match.start(1)
@@ -100,7 +108,7 @@ def find_appositions(text: str) -> list[tuple[int, int, EntityType]]:
         ):
             start += len(words[0]) + 1
             words = words[1:]
-        found.append((start, match.end(1), type_))
+        found.append((start, comma, type_))
     return found
 
 
