@@ -71,6 +71,9 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=10_000, help="report every N abstracts")
     parser.add_argument("--no-ner", action="store_true", help="rules and catalog only")
     parser.add_argument("--cache", type=Path, help="also write the extractions to this cache")
+    parser.add_argument(
+        "--max-minutes", type=float, help="stop early after this long (the summary projects)"
+    )
     args = parser.parse_args()
     ner = not args.no_ner
 
@@ -105,6 +108,9 @@ def main() -> None:
                 f"{mentions:>10}",
                 flush=True,
             )
+            if args.max_minutes and seconds > args.max_minutes * 60:
+                print(f"stopped after {args.max_minutes} minutes (--max-minutes)")
+                break
     if cache is not None:
         cache.flush()
     seconds = time.perf_counter() - started

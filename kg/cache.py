@@ -19,6 +19,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -243,11 +244,15 @@ class ExtractionCache:
         if self._pending:
             self._pending_tables.append(pa.Table.from_pylist(self._pending, schema=SCHEMA))
             self._pending.clear()
-        if self._pending_tables:
-            self.write_table(pa.concat_tables(self._pending_tables))
+        try:
+            if self._pending_tables:
+                self.write_table(pa.concat_tables(self._pending_tables))
+            if len(self._files()) > _MAX_FILES:
+                self.compact()
+        except (pa.ArrowException, OSError) as e:  # a full disk, a read-only folder
+            self.problems.append(f"{self.folder}: cannot write the extraction cache ({_reason(e)})")
+        finally:
             self._pending_tables.clear()
-        if len(self._files()) > _MAX_FILES:
-            self.compact()
 
     def compact(self) -> None:
         """Merge this version's small files (under 20,000 rows) into one; big ones stay."""
@@ -272,12 +277,15 @@ class ExtractionCache:
                 )
                 if not table.schema.equals(expected):
                     raise ValueError(f"unexpected columns {table.schema.names}")
+            except FileNotFoundError:
+                continue  # merged into another file by a concurrent build
             except (pa.ArrowException, OSError, ValueError) as e:
                 self.problems.append(
                     f"{path}: unreadable extraction cache file ({_reason(e)}); removed, "
                     "its papers are extracted again"
                 )
-                path.unlink(missing_ok=True)
+                with suppress(OSError):
+                    path.unlink(missing_ok=True)
                 continue
             yield table
 

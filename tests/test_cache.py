@@ -145,3 +145,11 @@ def test_many_small_files_are_merged_into_one(tmp_path: Path, nlp) -> None:  # t
 
 def cache(folder: Path, version: str) -> ExtractionCache:
     return ExtractionCache(folder, version)
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "kg-cache").mkdir()
+    (tmp_path / "kg-cache" / "extractions").write_text("not a folder")
+    output = build(tmp_path, SAMPLE)
+    assert "cannot write the extraction cache" in output
+    assert "Stored 24 papers" in output
