@@ -1,7 +1,6 @@
 """The ``kg`` command: parse options, call the stages, print results. Only this module prints."""
 
 import json
-import signal
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -948,9 +947,19 @@ def export_neo4j_import(folder: str, db: str, database: str) -> None:
 
 def main() -> None:
     """Entry point of the ``kg`` console script."""
-    # Let SIGTERM unwind like Ctrl-C so the embedded database is saved and stopped.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    cli()
+    from kg.interrupt import Interrupted, install
+
+    # SIGTERM and Ctrl-C unwind, so the embedded database is saved and its server stopped.
+    install()
+    try:
+        cli()
+    except Interrupted as e:
+        click.echo(
+            f"kg: stopped by {e.name}. What was written so far is saved; "
+            "run the same command again to finish (nothing is duplicated).",
+            err=True,
+        )
+        sys.exit(128 + e.signum)
 
 
 def _read_all(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from kg.atomic import atomic_open
 from kg.errors import FetchError
 
 __all__ = [
@@ -164,10 +165,8 @@ def fetch_arxiv(
 
 def _write(path: Path, body: bytes) -> None:
     """Write ``body`` to ``path`` whole or not at all (a killed run leaves no half file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(body)
-    partial.replace(path)
+    with atomic_open(path, "wb") as f:
+        f.write(body)
 
 
 def _seconds(value: str | None) -> float | None:

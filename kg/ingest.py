@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.atomic import atomic_open
 from kg.errors import InputError
 from kg.models import Paper
 from kg.readers import (
@@ -169,7 +170,7 @@ def read_papers(
 def write_rejected(errors: Iterable[InputError], path: str | Path) -> int:
     """Write one JSON line per rejected record (source, line, reason, record); return the count."""
     count = 0
-    with Path(path).open("w", encoding="utf-8") as out:
+    with atomic_open(Path(path)) as out:
         for error in errors:
             row = {
                 "source": error.path,

@@ -58,6 +58,9 @@ def read_arxiv_atom(
     wrapper = feed.group() if feed else _DEFAULT_FEED
     if not feed:
         reject("no <feed> element: not an Atom document", line=1)
+    elif has_bad_bytes((wrapper,)):
+        reject("not UTF-8 text in the <feed> element", line=text.count("\n", 0, feed.start()) + 1)
+        wrapper = _DEFAULT_FEED
     newlines = 0
     counted = 0
     for match in _ENTRY.finditer(text):

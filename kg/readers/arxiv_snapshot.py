@@ -20,6 +20,7 @@ from kg.readers.base import (
     iter_lines,
     make_reject,
     normalise_doi,
+    parse_json,
     split_names,
 )
 
@@ -37,7 +38,7 @@ def looks_like_arxiv_snapshot(head: str) -> bool:
     """
     first = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
     try:
-        record = json.loads(first)
+        record = parse_json(first)
     except ValueError:
         return False
     return (
@@ -54,7 +55,7 @@ def read_arxiv_snapshot(
     reject = make_reject(source, errors)
     for line, text in iter_lines(path, reject):
         try:
-            record = json.loads(text)
+            record = parse_json(text)
         except json.JSONDecodeError as e:
             reject(f"malformed JSON: {e.msg} (column {e.colno})", line=line, record=text)
             continue

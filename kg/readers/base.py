@@ -33,6 +33,7 @@ __all__ = [
     "make_reject",
     "normalise_doi",
     "open_binary",
+    "parse_json",
     "read_head",
     "split_names",
 ]
@@ -66,6 +67,22 @@ def make_reject(source: str, errors: list[InputError] | None) -> Reject:
         errors.append(error)
 
     return reject
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads``, except that a number too long for ``int`` stays text, not an error.
+
+    Python refuses to turn more than 4300 digits into an ``int`` (a ``ValueError`` that
+    is not a ``JSONDecodeError``); no field kg reads is such a number.
+
+    >>> parse_json('{"n": 12, "big": ' + "9" * 5000 + '}')["big"][:3]
+    '999'
+    """
+    return json.loads(text, parse_int=_int)
+
+
+def _int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= 4300 else digits
 
 
 def open_binary(path: Path) -> IO[bytes]:
@@ -146,7 +163,7 @@ def iter_json_records(path: Path, reject: Reject) -> Iterator[tuple[int | None, 
             return
         data = first + stream.read()
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = parse_json(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         reject(f"not UTF-8 text (byte 0x{data[e.start]:02x})", line=line)
@@ -172,7 +189,7 @@ def iter_json_array(
     ends inside an element is reported as truncated.
     """
     decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    decode = json.JSONDecoder().raw_decode
+    decode = json.JSONDecoder(parse_int=_int).raw_decode
     buf = decoder.decode(skipped)
     pos = buf.index("[") + 1 if "[" in buf else 0
     counted = [0, 1]  # a position in buf and the line number there (lines counted once)

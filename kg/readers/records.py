@@ -29,6 +29,7 @@ from kg.readers.base import (
     make_reject,
     normalise_doi,
     open_binary,
+    parse_json,
     split_names,
 )
 
@@ -193,7 +194,7 @@ def _records(path: Path, reject: Reject) -> Iterator[tuple[int | None, str, Any,
     elif head.startswith("{") and _first_line_is_json(head):
         for line, text in iter_lines(path, reject):
             try:
-                yield line, "", json.loads(text), text
+                yield line, "", parse_json(text), text
             except json.JSONDecodeError as e:
                 reject(f"malformed JSON: {e.msg} (column {e.colno})", line=line, record=text)
     elif head.startswith("{"):
@@ -237,7 +238,7 @@ def _csv_records(path: Path, reject: Reject) -> Iterator[tuple[int | None, str, 
 def _first_line_is_json(head: str) -> bool:
     first = head.split("\n", 1)[0]
     try:
-        return isinstance(json.loads(first), dict)
+        return isinstance(parse_json(first), dict)
     except ValueError:
         return "\n" not in head and len(head) >= 4096  # one long first line: JSON lines too
 

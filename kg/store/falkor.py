@@ -14,19 +14,34 @@ Traps handled here (measured with falkordblite 0.11):
   last client) and clear the record of a dead one.
 * No ``CREATE CONSTRAINT`` and no ``IF NOT EXISTS``: :meth:`ensure_schema` creates
   plain indexes and ignores "already indexed".
+* Two processes on one file would each start a server and the last to save would
+  win: a store holds the database's lock (:mod:`kg.lock`) from open to close, and a
+  second process gets "database is in use by process PID (kg build ...)".
+* Redis's own background saves (``save 900 1`` ...) are turned off: a snapshot
+  taken half-way through a build could be renamed over the file after we stopped
+  the server. The file is written by :meth:`close` only (``SAVE``: a temporary file
+  renamed into place), so it always holds the state of a finished command.
+* Starting and stopping the server run under :func:`kg.interrupt.deferred`: a
+  SIGTERM or Ctrl-C there waits until the server is recorded or gone.
+* A server left by a process killed before it recorded its pid is found by its
+  working folder and configuration, and killed (it holds nothing unsaved: the
+  killed process never got to write to it).
 """
 
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
+from kg.interrupt import deferred
+from kg.lock import DatabaseLock
 from kg.store.base import Result
 
 __all__ = ["FalkorStore"]
@@ -43,8 +58,14 @@ _INDEXES = (
 class FalkorStore:
     """A graph kept in one file, queried with openCypher through an embedded FalkorDB."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, wait: float = 0.0):
+        """Open (or create) the database at ``path``.
+
+        Raises :class:`~kg.lock.DatabaseInUse` when another process holds it for
+        longer than ``wait`` seconds.
+        """
         self.path = Path(path).resolve()
+        self._db: Any = None
         if self.path.is_dir():
             raise StoreError(f"{path}: is a directory; --db must name a database file")
         if self.path.exists() and not _looks_like_rdb(self.path):
@@ -53,14 +74,26 @@ class FalkorStore:
                 "choose another --db path"
             )
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = DatabaseLock(path, wait=wait)
+        try:
+            with deferred():
+                self._lock.acquire()
+                self._start(str(path))
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, shown: str) -> None:
         _clear_stale_server(self.path)
+        _kill_unrecorded_servers(self.path)
+        _remove_stale_temp_files(self.path.parent)
         try:
             from redislite.falkordb_client import FalkorDB
 
-            self._db = FalkorDB(str(self.path), socket_timeout=None)
+            self._db = FalkorDB(str(self.path), socket_timeout=None, serverconfig={"save": '""'})
             self._graph = self._db.select_graph(GRAPH_NAME)
         except Exception as e:  # redislite raises plain Exceptions on start failures
-            raise StoreError(f"cannot start the embedded FalkorDB for {path}: {e}") from e
+            raise StoreError(f"cannot start the embedded FalkorDB for {shown}: {e}") from e
 
     def __enter__(self) -> "FalkorStore":
         return self
@@ -96,15 +129,20 @@ class FalkorStore:
         self._db.client.save()
 
     def close(self) -> None:
-        """Save, then stop the embedded server unless another process still uses it."""
-        db = getattr(self, "_db", None)
-        if db is None:
-            return
-        self._db = None
-        _shutdown(db.client, Path(f"{self.path}.settings"))
+        """Save, stop the embedded server and release the database's lock."""
+        with deferred():
+            db, self._db = self._db, None
+            lock = getattr(self, "_lock", None)
+            try:
+                if db is not None:
+                    last = lock is None or lock.holders <= 1
+                    _shutdown(db.client, Path(f"{self.path}.settings"), last=last)
+            finally:
+                if lock is not None:
+                    lock.release()
 
 
-def _shutdown(client: Any, settings: Path) -> None:
+def _shutdown(client: Any, settings: Path, *, last: bool) -> None:
     """Save, stop the redis-server behind ``client`` and remove its files, quickly.
 
     A graceful ``SHUTDOWN`` returns only after the FalkorDB module's threads wind
@@ -118,12 +156,23 @@ def _shutdown(client: Any, settings: Path) -> None:
 
     pidfile = Path(client.pidfile) if client.pidfile else None
     try:
-        if client._connection_count() > 1:  # another process is using the database
+        if not last:  # another store of this process still uses the server
             client.connection_pool.disconnect()
             return
         client.save()
-        pid = int(pidfile.read_text().strip()) if pidfile and pidfile.exists() else 0
-    except (RedisError, OSError, ValueError):
+    except (RedisError, OSError) as e:
+        # Leave the server running and recorded: it holds the data, and the next open
+        # reuses it and saves again. Keep redislite's exit hook from stopping it.
+        client.connection_pool.disconnect()
+        client.pidfile = None
+        client.cleanupregistry = False
+        raise StoreError(
+            f"could not save {settings.name.removesuffix('.settings')}: {e}; "
+            "its server keeps the data and the next kg command on it saves again"
+        ) from e
+    try:
+        pid = int(pidfile.read_text().strip()) if pidfile else 0
+    except (OSError, ValueError):
         pid = 0
     client.connection_pool.disconnect()
     if pid:
@@ -168,6 +217,63 @@ def _looks_like_rdb(path: Path) -> bool:
     with path.open("rb") as f:
         head = f.read(5)
     return head == b"REDIS" or head == b""
+
+
+def _kill_unrecorded_servers(path: Path) -> None:
+    """Kill servers of ``path`` that no settings file names (their starter was killed).
+
+    We hold the database's lock, so no live kg process uses them; a server named in
+    the settings file is left for redislite to reuse (it may hold unsaved writes).
+    """
+    import psutil
+
+    recorded = _recorded_pid(path)
+    for pid in _servers_of(path, psutil):
+        if pid != recorded:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)  # not SIGTERM: that would save its stale copy
+            _wait_until_gone(pid, psutil)
+
+
+def _servers_of(path: Path, psutil: Any) -> Iterator[int]:
+    """Pids of the live redis-servers whose configuration names the database ``path``."""
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if proc.info["name"] != "redis-server" or proc.status() == psutil.STATUS_ZOMBIE:
+                continue
+            found = re.search(r"unixsocket:(\S+)", " ".join(proc.info["cmdline"] or []))
+            if not found:
+                continue
+            config = (Path(found.group(1)).parent / "redis.config").read_text()
+        except (psutil.Error, OSError):
+            continue
+        settings = dict(line.split(" ", 1) for line in config.splitlines() if " " in line.strip())
+        folder = settings.get("dir", "").strip("'\"")
+        name = settings.get("dbfilename", "").strip("'\"")
+        if folder and name and Path(folder, name) == path:
+            yield proc.pid
+
+
+def _recorded_pid(path: Path) -> int | None:
+    try:
+        pidfile = json.loads(Path(f"{path}.settings").read_text())["pidfile"]
+        return int(Path(pidfile).read_text().strip())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remove_stale_temp_files(folder: Path) -> None:
+    """Remove ``temp-PID.rdb`` files a server killed while saving left in ``folder``."""
+    for temp in folder.glob("temp-*.rdb"):
+        match = re.fullmatch(r"temp-(\d+)\.rdb", temp.name)
+        if match is None:
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            temp.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def _clear_stale_server(path: Path) -> None:
