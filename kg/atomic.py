@@ -17,6 +17,8 @@ from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
 __all__ = ["atomic_open"]
 
+_TEMP_NAME = re.compile(r"\..+\.(\d+)\.[a-z0-9_]+\.tmp")  # what mkstemp makes below
+
 
 @overload
 def atomic_open(path: Path, mode: Literal["w"] = "w") -> AbstractContextManager[TextIO]: ...
@@ -59,10 +61,9 @@ def _atomic(path: Path, mode: str) -> Iterator[IO[Any]]:
 
 
 def _remove_left_by_dead_writers(path: Path) -> None:
-    """Remove ``.NAME.PID.XXXX.tmp`` files beside ``path`` whose writer no longer runs."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.(\d+)\.[^.]+\.tmp")
-    for temp in path.parent.glob(f".{path.name}.*.tmp"):
-        found = pattern.fullmatch(temp.name)
+    """Remove ``.NAME.PID.XXXX.tmp`` files in ``path``'s folder whose writer no longer runs."""
+    for temp in path.parent.glob(".*.tmp"):
+        found = _TEMP_NAME.fullmatch(temp.name)
         if found is None or int(found.group(1)) == os.getpid():
             continue
         try:

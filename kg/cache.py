@@ -16,7 +16,6 @@ linker, the store) reuses every row. A file that cannot be read is reported in
 
 import hashlib
 import json
-import os
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -31,6 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import spacy.about
 
+from kg.atomic import atomic_open
 from kg.catalog import CATALOG_FILES
 from kg.extract.pipeline import EXTRACTOR_VERSION, NER_PATH, PaperExtraction
 from kg.models import EntityType, Mention, Paper, Repository
@@ -230,13 +230,8 @@ class ExtractionCache:
         """Write rows already in :data:`SCHEMA` as one new file (atomically)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"part-{uuid.uuid4().hex}.parquet"
-        tmp = self.folder / f".{path.name}.tmp"
-        try:
-            pq.write_table(table.cast(SCHEMA), tmp, compression="zstd")
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_open(path, "wb") as f:
+            pq.write_table(table.cast(SCHEMA), f, compression="zstd")
         return path
 
     def flush(self) -> None:
