@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from kg.lock import lock_path
+from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
 from tests.dumps import SAMPLE_ARG, describe_difference, dump_db, redis_servers_of, start_kg
 
 SEED = int(os.environ.get("KG_CRASH_SEED", "20261125"))
@@ -218,3 +219,88 @@ def test_interrupted_loads_end_in_the_uninterrupted_graph() -> None:
             assert got == reference, describe_difference(got, reference)
             tally.recoveries += 1
     print(f"\ncrash test (neo4j): {tally}")
+
+
+# -- interrupted exports -------------------------------------------------------------------------
+
+
+def big_graph(papers: int = 1500) -> Graph:
+    """A graph large enough that writing its export takes a while."""
+    entities = {
+        f"e{i}": Entity(f"e{i}", f"Entity {i}", f"E{i}", EntityType.METHOD, (f"alias {i}",))
+        for i in range(papers // 3)
+    }
+    keys = list(entities)
+    mentions = [
+        PaperEntity(
+            f"p{i}", keys[(i * k) % len(keys)], 1, "x " * 200, ("E",), "abstract", 0, 1, False
+        )
+        for i in range(papers)
+        for k in (1, 7, 13)
+    ]
+    listed = [
+        Paper(id=f"p{i}", title=f"Paper {i} " + "t" * 80, abstract="a " * 500)
+        for i in range(papers)
+    ]
+    return Graph(listed, entities, mentions, [], [])
+
+
+def whole(path: Path) -> bool:
+    """Whether an export file is complete: it parses."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    try:
+        if path.suffix == ".json":
+            json.loads(path.read_text("utf-8"))
+        elif path.suffix == ".graphml":
+            ET.parse(path)
+        else:
+            return path.read_text("utf-8").rstrip().endswith("</html>")
+    except (ValueError, ET.ParseError):
+        return False
+    return True
+
+
+@pytest.mark.slow
+def test_interrupted_exports_never_leave_a_half_file(tmp_path: Path) -> None:
+    """Kill `kg export` the moment its temporary file appears: the old file stays whole.
+
+    Then a normal run replaces it and removes the temporary file the killed one left.
+    """
+    from kg.store import FalkorStore, write_graph
+
+    db = tmp_path / "big.db"
+    with FalkorStore(db) as store:
+        write_graph(store, big_graph())
+    caught = Counter[str]()
+    for format_, name in (
+        ("json", "view.json"),
+        ("graphml", "view.graphml"),
+        ("html", "view.html"),
+    ):
+        out = tmp_path / name
+        args = ["export", format_, str(out), "--db", str(db), "--view", "bipartite"]
+        proc = start_kg(*args)
+        assert proc.wait(timeout=300) == 0, proc.communicate()[1]
+        assert whole(out)
+        for sig in (signal.SIGKILL, signal.SIGTERM):
+            before = out.stat().st_mtime_ns
+            proc = start_kg(*args)
+            temp = None
+            while proc.poll() is None and temp is None:
+                temp = next(tmp_path.glob(f".{name}.{proc.pid}.*.tmp"), None)
+            proc.send_signal(sig)
+            proc.communicate(timeout=120)
+            assert whole(out), f"{name} is not whole after {sig.name}"
+            replaced = out.stat().st_mtime_ns != before
+            caught[f"{sig.name} {'after the rename' if replaced else 'while writing'}"] += 1
+            left = list(tmp_path.glob(f".{name}.*.tmp"))
+            if sig == signal.SIGTERM:  # a clean stop removes its temporary file
+                assert not left, left
+        proc = start_kg(*args)
+        assert proc.wait(timeout=300) == 0
+        assert whole(out)
+        assert not list(tmp_path.glob(f".{name}.*.tmp")), "a killed writer's file was left"
+    print(f"\ninterrupted exports: {dict(caught)}")
+    assert caught
