@@ -164,7 +164,8 @@ def test_extractor_on_arbitrary_text(nlp, title: str, abstract: str) -> None:  #
     for extraction in extractions:
         for m in extraction.mentions:
             text = title if m.section == "title" else abstract
-            assert 0 <= m.start <= m.end <= len(text)
+            assert 0 <= m.start <= m.end
+            assert text[m.start : m.end].strip() == m.text.strip(), (m, text)
             assert m.canonical.strip()
     graph = link(iter(extractions))
     graph_rows(graph)  # what would be written: plain data, every label from the known set

@@ -482,7 +482,7 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
 
     mentions = []
     for c in doc._.kg_mentions or []:
-        if c.start < title_length < c.end:  # runs from the title into the abstract: no name
+        if c.start < title_length and c.end > abstract_offset:  # title into abstract: no name
             continue
         section, start, end, sentence = locate(c.start, c.end)
         assert c.type is not None and c.canonical is not None
