@@ -3,10 +3,12 @@
 Each round starts a real `kg build` of the sample page and sends it SIGKILL, SIGTERM or
 SIGINT after a random delay — anywhere in the run, or once it is writing to the
 database (its lock file exists) — with a random batch size (``--batch-size 1`` sends
-one row per statement, so a kill can fall between any two of them). Interrupted runs
-pile up on one database; every few rounds, and at the end, an uninterrupted build
-must leave exactly the graph an uninterrupted build leaves in a fresh database: the
-same nodes, relationships and properties, each once (:func:`tests.dumps.dump_graph`).
+one row per statement, so a kill can fall between any two of them). The database first
+holds the first half of the page, so the interrupted builds grow the corpus (keys change,
+links move, orphans are pruned). Interrupted runs pile up on it; every few rounds, and at
+the end, an uninterrupted build must leave exactly the graph uninterrupted builds (half,
+then all) leave: the same nodes, relationships and properties, each once
+(:func:`tests.dumps.dump_graph`).
 
 The random choices come from a fixed seed, so a failure can be replayed:
 ``KG_CRASH_SEED`` changes it, ``KG_CRASH_KILLS`` runs more rounds (default 20).
@@ -25,7 +27,7 @@ import pytest
 
 from kg.lock import lock_path
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
-from tests.dumps import SAMPLE_ARG, describe_difference, dump_db, redis_servers_of, start_kg
+from tests.dumps import ROOT, SAMPLE_ARG, describe_difference, dump_db, redis_servers_of, start_kg
 
 SEED = int(os.environ.get("KG_CRASH_SEED", "20261125"))
 KILLS = int(os.environ.get("KG_CRASH_KILLS", "20"))
@@ -143,14 +145,23 @@ def test_interrupted_builds_end_in_the_uninterrupted_graph(tmp_path: Path) -> No
             str(folder / "kg.html"),
         ]
 
-    started = time.monotonic()
+    # Both databases first hold the first half of the page: the interrupted builds grow the
+    # corpus, so keys change (an acronym defined in a new paper), links move, orphans go.
+    half = tmp_path / "half.txt"
+    lines = (ROOT / SAMPLE_ARG).read_text("utf-8").splitlines(keepends=True)
+    half.write_text("".join(lines[:100]), "utf-8")
     reference_dir.mkdir()
+    for folder in (reference_dir, work):
+        first = start_kg("build", str(half), "--no-ner", "--db", str(folder / "kg.db"))
+        assert first.wait(timeout=300) == 0, first.communicate()[1]
+    started = time.monotonic()
     proc = start_kg(*args(reference_dir))
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     window = (time.monotonic() - started) * 1.2
     reference = dump_db(reference_dir / "kg.db")
     assert reference["nodes"] and max(reference["nodes"].values()) == 1
+    assert reference != dump_db(work / "kg.db"), "the half page should give another graph"
 
     db, html = work / "kg.db", work / "kg.html"
     rng, tally = random.Random(SEED), Tally()
@@ -192,13 +203,12 @@ def test_interrupted_loads_end_in_the_uninterrupted_graph() -> None:
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
 
-    def wipe_and(run: bool) -> Counter[str] | None:
+    def wipe() -> None:
         with connect() as store:
             store.run("MATCH (n) DETACH DELETE n")
-        return None
 
     args = ["load", SAMPLE_ARG]
-    wipe_and(False)
+    wipe()
     started = time.monotonic()
     proc = start_kg(*args)
     _, err = proc.communicate(timeout=600)
@@ -206,7 +216,7 @@ def test_interrupted_loads_end_in_the_uninterrupted_graph() -> None:
     window = (time.monotonic() - started) * 1.2
     with connect() as store:
         reference = dump_graph(store)
-    wipe_and(False)
+    wipe()
     rng, tally = random.Random(SEED), Tally()
     for round_ in range(1, KILLS + 1):
         interrupt_once(args, rng, tally, window=window, writing=None)
