@@ -3,6 +3,7 @@
 Real processes, a real embedded database: never a corrupted or half-merged store.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -135,3 +136,29 @@ def test_a_lock_file_left_by_a_killed_process_does_not_block(tmp_path: Path) -> 
     with FalkorStore(db) as store:
         store.run("CREATE (:Paper {id: 'x'})")
     assert not lock_path(db).exists()
+
+
+def test_a_server_that_does_not_answer_is_replaced(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """FalkorDB can (rarely) deadlock loading a file; a frozen server stands in for one."""
+    import json
+
+    from kg.store import falkor
+
+    db = tmp_path / "kg.db"
+    holder = _holder(db, tmp_path)
+    holder.kill()  # its server lives on, recorded in kg.db.settings ...
+    holder.wait()
+    pidfile = Path(json.loads(Path(f"{db}.settings").read_text())["pidfile"])
+    frozen = int(pidfile.read_text())
+    os.kill(frozen, signal.SIGSTOP)  # ... and no longer answers
+    monkeypatch.setattr(falkor, "_START_TIMEOUT", 2.0)
+    try:
+        with FalkorStore(db) as store:
+            store.run("CREATE (:Paper {id: 'after'})")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(frozen, signal.SIGKILL)
+    assert frozen not in redis_servers_of(db)
+    with FalkorStore(db) as store:
+        assert store.run("MATCH (p:Paper) RETURN p.id").rows == [["after"]]
+    assert not redis_servers_of(db)

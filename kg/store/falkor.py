@@ -23,6 +23,9 @@ Traps handled here (measured with falkordblite 0.11):
   renamed into place), so it always holds the state of a finished command.
 * Starting and stopping the server run under :func:`kg.interrupt.deferred`: a
   SIGTERM or Ctrl-C there waits until the server is recorded or gone.
+* FalkorDB can deadlock, rarely, while loading the file at start (seen once in ~1000
+  opens): the first ping has a 60 s timeout, and a server that does not answer is
+  killed and started again once.
 * A server left by a process killed before it recorded its pid is found by its
   working folder and configuration, and killed (it holds nothing unsaved: the
   killed process never got to write to it).
@@ -47,6 +50,8 @@ from kg.store.base import Result
 __all__ = ["FalkorStore"]
 
 GRAPH_NAME = "kg"
+_START_TIMEOUT = 60.0  # seconds for the server to answer its first ping
+_START_ATTEMPTS = 2
 _INDEXES = (
     "CREATE INDEX FOR (p:Paper) ON (p.id)",
     "CREATE INDEX FOR (e:Entity) ON (e.key)",
@@ -87,13 +92,31 @@ class FalkorStore:
         _clear_stale_server(self.path)
         _kill_unrecorded_servers(self.path)
         _remove_stale_temp_files(self.path.parent)
-        try:
-            from redislite.falkordb_client import FalkorDB
+        from redis.exceptions import TimeoutError as RedisTimeout
+        from redislite.falkordb_client import FalkorDB
 
-            self._db = FalkorDB(str(self.path), socket_timeout=None, serverconfig={"save": '""'})
-            self._graph = self._db.select_graph(GRAPH_NAME)
-        except Exception as e:  # redislite raises plain Exceptions on start failures
-            raise StoreError(f"cannot start the embedded FalkorDB for {shown}: {e}") from e
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            try:
+                # A timeout while starting: FalkorDB 4 can deadlock loading a file (a lock
+                # race, rare); a server that does not answer is killed and started again.
+                db = FalkorDB(
+                    str(self.path), socket_timeout=_START_TIMEOUT, serverconfig={"save": '""'}
+                )
+                break
+            except RedisTimeout as e:
+                _kill_recorded_server(self.path)
+                if attempt == _START_ATTEMPTS:
+                    raise StoreError(
+                        f"the embedded FalkorDB for {shown} did not answer within "
+                        f"{_START_TIMEOUT:.0f} s, {attempt} times: {e}"
+                    ) from e
+            except Exception as e:  # redislite raises plain Exceptions on start failures
+                raise StoreError(f"cannot start the embedded FalkorDB for {shown}: {e}") from e
+        # Long writes must not time out (redis-py would retry them, duplicating nodes).
+        db.client.connection_pool.connection_kwargs["socket_timeout"] = None
+        db.client.connection_pool.disconnect()
+        self._db = db
+        self._graph = db.select_graph(GRAPH_NAME)
 
     def __enter__(self) -> "FalkorStore":
         return self
@@ -217,6 +240,18 @@ def _looks_like_rdb(path: Path) -> bool:
     with path.open("rb") as f:
         head = f.read(5)
     return head == b"REDIS" or head == b""
+
+
+def _kill_recorded_server(path: Path) -> None:
+    """Kill the server the settings file names (it does not answer) and forget it."""
+    import psutil
+
+    pid = _recorded_pid(path)
+    if pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_until_gone(pid, psutil)
+    _clear_stale_server(path)
 
 
 def _kill_unrecorded_servers(path: Path) -> None:
