@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, TextIO, overload
 
+from kg.interrupt import deferred
+
 __all__ = ["atomic_open"]
 
 _TEMP_NAME = re.compile(r"\..+\.(\d+)\.[a-z0-9_]+\.tmp")  # what mkstemp makes below
@@ -41,10 +43,12 @@ def atomic_open(path: Path, mode: str = "w") -> AbstractContextManager[Any]:
 def _atomic(path: Path, mode: str) -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_left_by_dead_writers(path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
-    )
+    tmp = ""
     try:
+        with deferred():  # a SIGTERM right after mkstemp must still find ``tmp`` to remove
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+            )
         if mode == "wb":
             with os.fdopen(fd, "wb") as f:
                 yield f
@@ -56,7 +60,8 @@ def _atomic(path: Path, mode: str) -> Iterator[IO[Any]]:
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 
