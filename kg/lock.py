@@ -122,12 +122,13 @@ def _try_lock(path: Path) -> int | None:
 
 def _holder(path: Path) -> str:
     """Describe the process named in the lock file: ``process 42 (kg build ...)``."""
-    try:
-        record = json.loads(path.read_text("utf-8"))
-        pid, command = int(record["pid"]), str(record["command"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return "another process (it has not written its name yet)"
-    return f"process {pid} ({command})"
+    for _ in range(20):  # the holder writes its name just after taking the lock
+        try:
+            record = json.loads(path.read_text("utf-8"))
+            return f"process {int(record['pid'])} ({record['command']})"
+        except (OSError, ValueError, KeyError, TypeError):
+            time.sleep(0.025)
+    return "another process (it has not written its name yet)"
 
 
 def _command() -> str:
