@@ -954,12 +954,28 @@ def main() -> None:
     try:
         cli()
     except Interrupted as e:
+        _close_stores_left_open()
         click.echo(
             f"kg: stopped by {e.name}. What was written so far is saved; "
             "run the same command again to finish (nothing is duplicated).",
             err=True,
         )
         sys.exit(128 + e.signum)
+
+
+def _close_stores_left_open() -> None:
+    """Save, stop and unlock the embedded stores an interrupt left open.
+
+    A signal can land after a store is opened but before the ``try`` whose ``finally``
+    closes it, or in ``close`` before that holds signals: the store is still open here,
+    and its lock file would outlive the run.
+    """
+    from kg.store.falkor import close_open_stores
+
+    try:
+        close_open_stores()
+    except KgError as e:
+        click.echo(f"Error: {e}", err=True)
 
 
 def _read_all(

