@@ -98,7 +98,8 @@ def paper_key(paper: Paper) -> str:
 
 @cache
 def extractor_version(*, ner: bool = True, catalog: str | None = None) -> str:
-    """A digest of the extractor: kg's extraction code, its catalog and its NER model.
+    """A digest of the extractor: kg's extraction code, its catalog, its NER model and the
+    word clusters the model reads.
 
     Content, not paths or dates: an identical copy gives the same version, and an edit
     to any of them gives a new one. Also covers spaCy's version and whether the NER
@@ -116,6 +117,7 @@ def extractor_version(*, ner: bool = True, catalog: str | None = None) -> str:
         digest.update(Path(catalog).read_bytes())
     if ner and NER_PATH.joinpath("meta.json").is_file():
         _hash_tree(digest, NER_PATH)
+        _hash_tree(digest, package.joinpath("data", "clusters.npz"))  # the tagger's features
     return digest.hexdigest()
 
 

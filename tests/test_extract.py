@@ -26,8 +26,6 @@ def by_text(found: list[Mention]) -> dict[str, Mention]:
 def test_pipeline_needs_no_downloaded_model(nlp) -> None:  # type: ignore[no-untyped-def]
     assert nlp.meta["name"] == "pipeline"  # spacy.blank("en"), not a packaged model
     assert nlp.pipe_names == [
-        "kg_title_break",
-        "sentencizer",
         "kg_catalog",
         "kg_rules",
         "kg_resolve",
@@ -162,13 +160,17 @@ def test_sample_page_finds_every_kind(nlp) -> None:  # type: ignore[no-untyped-d
         "(" + "PPO " * 300 + ")",
     ],
 )
-def test_hostile_text_does_not_crash(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
-    (result,) = extract(nlp, [paper(text)])
+@pytest.mark.parametrize("pipeline", ["nlp", "full_nlp"])
+def test_hostile_text_does_not_crash(request, pipeline: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    (result,) = extract(request.getfixturevalue(pipeline), [paper(text)])
     for m in result.mentions:
         assert 0 <= m.start < m.end
+        assert m.text == text[m.start : m.end] and m.text.strip() == m.text
 
 
-def test_huge_abstract_in_bounded_time(nlp) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("pipeline", ["nlp", "full_nlp"])
+def test_huge_abstract_in_bounded_time(request, pipeline: str) -> None:  # type: ignore[no-untyped-def]
+    nlp = request.getfixturevalue(pipeline)
     sentence = (
         "We apply Proximal Policy Optimization (PPO) to the ZetaGrid benchmark with LLaMA-3-8B. "
     )
@@ -215,15 +217,14 @@ def test_full_pipeline_adds_the_trained_model_to_the_rules(full_nlp) -> None:  #
 
     if not NER_PATH.joinpath("meta.json").is_file():
         pytest.skip("no trained NER model shipped in kg/data/ner (run training/train.sh)")
-    assert full_nlp.pipe_names[2:4] == ["tok2vec", "ner"]
+    assert full_nlp.pipe_names[0] == "kg_ner"
     text = (
         "We present a robust estimation algorithm for dense stereo reconstruction, "
         "trained with Proximal Policy Optimization (PPO) on the HoloScene benchmark."
     )
     found = mentions(full_nlp, text)
-    rules = {m.text: m for m in found if m.rule != "ner"}
-    # The rules still decide what they know ...
-    assert rules["PPO"].canonical == "Proximal Policy Optimization"
+    # The rules still decide what they know (the model may tag the same span) ...
+    assert by_text(found)["PPO"].canonical == "Proximal Policy Optimization"
     assert any(m.text.startswith("HoloScene") and m.type is EntityType.DATASET for m in found)
     # ... and the model adds open-vocabulary phrases no rule knows.
     assert any(m.rule == "ner" for m in found)

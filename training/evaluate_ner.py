@@ -19,6 +19,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import DocBin
 
+import kg.extract  # noqa: F401  (registers kg_ner, to load kg/data/ner)
+
 __all__ = ["main", "score", "to_spans"]
 
 CORPUS = Path(__file__).parent / "corpus"

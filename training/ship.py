@@ -10,6 +10,8 @@ from pathlib import Path
 
 import spacy
 
+import kg.extract  # noqa: F401  (registers kg_ner)
+
 __all__ = ["META", "main", "ship"]
 
 META = {
@@ -17,8 +19,8 @@ META = {
     "version": "0.1.0",
     "description": (
         "kg's open-vocabulary NER for ML paper abstracts: METHOD, TASK, DATASET, METRIC. "
-        "Small CPU tok2vec (HashEmbedCNN) + ner on spacy.blank('en') tokens, no vectors. "
-        "Retrain with training/train.sh."
+        "A linear-chain CRF over hashed word features (kg's kg_ner component) on "
+        "spacy.blank('en') tokens, no vectors. Retrain with training/train.sh."
     ),
     "license": "Apache-2.0 (model weights); trained on the data listed in sources",
     "sources": [
@@ -39,21 +41,21 @@ META = {
         },
     ],
 }
-PIPELINE = ["tok2vec", "ner"]
+PIPELINE = ["kg_ner"]
 LABELS = {"DATASET", "METHOD", "METRIC", "TASK"}
 
 
 def ship(source: Path, target: Path) -> None:
     """Replace ``target`` with a copy of ``source`` whose meta.json describes kg's model.
 
-    Refuses a pipeline that is not exactly tok2vec + ner with kg's four labels. The
+    Refuses a pipeline that is not exactly kg_ner with kg's four labels. The
     string store is cut back to a blank English pipeline's strings plus the labels:
     ``spacy train`` leaves every word of the training texts there (400 kB), the hashed
     features don't need them (predictions are unchanged), and some of those texts have
     no licence to be redistributed.
     """
     nlp = spacy.load(source)
-    labels = set(nlp.pipe_labels.get("ner", []))
+    labels = set(nlp.get_pipe("kg_ner").labels) if "kg_ner" in nlp.pipe_names else set()
     if nlp.pipe_names != PIPELINE or labels != LABELS:
         raise SystemExit(f"{source}: expected {PIPELINE} with {sorted(LABELS)}")
     if target.exists():

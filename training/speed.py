@@ -17,6 +17,8 @@ from typing import Any
 import spacy
 from spacy.tokens import Doc
 
+import kg.extract  # noqa: F401  (registers kg_ner, to load kg/data/ner)
+
 __all__ = ["main", "read_abstracts", "tokens_per_second"]
 
 PAPERLISTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "paperlists"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Retrain kg's NER from the shared gold data and ship it to kg/data/ner, in one command:
-# convert the corpora, train with a fixed seed and a bounded number of steps, copy
-# model-best (tok2vec + ner, no vectors), then score it and measure its speed.
+# convert the corpora, build the word clusters if kg/data/clusters.npz is missing, train
+# the kg_ner tagger with a fixed seed and a bounded number of steps, copy model-best,
+# then score it and measure its speed.
 #
 #   training/train.sh                                        # the shipped model
 #   SHIP=/tmp/ner96 training/train.sh --components.tok2vec.model.width 96   # try a size
@@ -20,9 +21,12 @@ SHIP=${SHIP:-kg/data/ner}
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONHASHSEED=0
 
 "$PY" training/convert.py --out "$CORPUS"
+# The word clusters are features of the tagger: rebuild them with
+# `python training/clusters.py` (about 90 s); a changed file needs a retrained model.
+[ -f kg/data/clusters.npz ] || "$PY" training/clusters.py
 rm -rf "$OUT"
 start=$(date +%s)
-"$PY" -m spacy train training/config.cfg --output "$OUT" \
+"$PY" -m spacy train training/config.cfg --code training/code.py --output "$OUT" \
     --paths.train "$CORPUS/train.spacy" --paths.dev "$CORPUS/dev.spacy" \
     --system.seed 0 "$@"
 echo "trained in $(( $(date +%s) - start )) s" >&2

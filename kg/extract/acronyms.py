@@ -21,11 +21,13 @@ _CLAUSE_SPLIT = re.compile(r"\s*[;,]\s+")
 _ARTICLE = re.compile(r"(?:the|a|an)\s+", re.I)
 # ``SF = long form``, ``SF stands for long form``, ``SF denotes``, ``SF refers to``,
 # ``SF: long form``.
+# Found from the words that say it (rarer than words), then the short form just before.
 _SAYS = re.compile(
-    r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9\-+./&]{1,11})(?:\s+"
-    r"(?:=|:=|stands\s+for|denotes|refers\s+to|is\s+short\s+for|is\s+an\s+abbreviation\s+for)"
-    r"|\s?:)\s+"
+    r"(?:\s+(?:=|:=|stands\s+for|denotes|refers\s+to|is\s+short\s+for"
+    r"|is\s+an\s+abbreviation\s+for)|\s?:)\s+"
 )
+_SAYS_WORDS = ("=", ":", "stands", "denotes", "refers", "short for", "abbreviation")
+_SHORT_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}\Z")
 _FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -82,8 +84,10 @@ def find_acronyms(text: str) -> list[Acronym]:
         inner_start = paren.start(1) + (len(raw) - len(raw.lstrip()))
         # Only the words just before the parenthesis matter; never rescan the whole text.
         window_start = max(0, paren.start() - _WINDOW_CHARS)
-        before = text[: paren.start()].rstrip()
-        short_here = _short_in_parenthesis(inner, before, window_start)
+        before_end = paren.start()  # where the text before the parenthesis ends, spaces cut
+        while before_end > 0 and text[before_end - 1].isspace():
+            before_end -= 1
+        short_here = _short_in_parenthesis(inner, text, window_start, before_end)
         if short_here is not None:
             # Long form (SF): the long form is in the words just before the parenthesis.
             short, words = short_here
@@ -106,10 +110,12 @@ def find_acronyms(text: str) -> list[Acronym]:
                 )
             continue
         # SF (Long form): the short form is the word just before the parenthesis.
-        previous = list(_WORD.finditer(before, window_start))[-1:]
-        if not previous or len(inner.split()) < 2:
+        if len(inner.split()) < 2:
             continue
-        short = previous[0].group().rstrip(",:;")
+        previous = _last_word_before(text, window_start, before_end)
+        if previous is None:
+            continue
+        short = previous.group().rstrip(",:;")
         if not _is_short_form(short):
             continue
         # ``TCP (the top concept's popularity)``: a leading article is not part of the form.
@@ -127,8 +133,8 @@ def find_acronyms(text: str) -> list[Acronym]:
                 Acronym(
                     short,
                     inner,
-                    previous[0].start(),
-                    previous[0].start() + len(short),
+                    previous.start(),
+                    previous.start() + len(short),
                     inner_start,
                     inner_start + len(inner),
                 )
@@ -138,40 +144,57 @@ def find_acronyms(text: str) -> list[Acronym]:
 
 
 def _short_in_parenthesis(
-    inner: str, before: str, window_start: int
+    inner: str, text: str, start: int, end: int
 ) -> tuple[str, list[re.Match[str]]] | None:
-    """The short form a parenthesis gives, and the words before it that may define it.
+    """The short form a parenthesis gives, and the words of ``text[start:end]`` (just
+    before it) that may define it.
 
     ``(PPO)`` gives PPO; ``framework (FEA framework)`` gives FEA, the head noun said
     twice left out of the long form's words.
     """
-    words = list(_WORD.finditer(before, window_start))
     if _is_short_form(inner):
-        return inner, words
+        return inner, list(_WORD.finditer(text, start, end))
     parts = inner.split()
-    if (
-        len(parts) == 2
-        and _is_short_form(parts[0])
-        and words
-        and words[-1].group().casefold() == parts[1].casefold()
-    ):
-        return parts[0], words[:-1]
+    if len(parts) == 2 and _is_short_form(parts[0]):
+        words = list(_WORD.finditer(text, start, end))
+        if words and words[-1].group().casefold() == parts[1].casefold():
+            return parts[0], words[:-1]
     return None
+
+
+def _last_word_before(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last run of characters other than spaces and brackets in ``text[start:end]``."""
+    at = end
+    while at > start and (text[at - 1].isspace() or text[at - 1] in "()"):
+        at -= 1
+    if at == start:
+        return None
+    first = at
+    while first > start and not (text[first - 1].isspace() or text[first - 1] in "()"):
+        first -= 1
+    return _WORD.match(text, first, at)
 
 
 def _defined_in_words(text: str) -> list[Acronym]:
     """``BYO = bring your own``, ``BU stands for Binary Unigram``, ``PV denotes ...``."""
-    found = []
-    for match in _SAYS.finditer(text):
-        short = match.group(1)
+    found: list[Acronym] = []
+    if not any(word in text for word in _SAYS_WORDS):  # most texts: skip the pattern
+        return found
+    taken = 0  # where the last definition's words ended: they never overlap
+    for says in _SAYS.finditer(text):
+        match = _SHORT_BEFORE.search(text, max(taken, says.start() - 12), says.start())
+        if match is None:
+            continue
+        short = match.group()
         if not _is_short_form(short):
             continue
-        words = list(_WORD.finditer(text, match.end(), match.end() + _WINDOW_CHARS))
+        taken = says.end()
+        words = list(_WORD.finditer(text, says.end(), says.end() + _WINDOW_CHARS))
         words = words[: min(len(short) + 5, len(short) * 2)]
         cut = next((i for i, w in enumerate(words) if w.group()[-1] in ",;:."), None)
         if cut is not None:
             words = words[: cut + 1]
-        if not words:
+        if not words or not _may_start(short, words[0].group()):
             continue
         # The long form ends where the short form's letters run out.
         for end in range(len(words), 0, -1):
@@ -187,14 +210,28 @@ def _defined_in_words(text: str) -> list[Acronym]:
                     Acronym(
                         short,
                         long_text,
-                        match.start(1),
-                        match.end(1),
+                        match.start(),
+                        match.end(),
                         long_start,
                         long_start + len(long_text),
                     )
                 )
                 break
     return found
+
+
+def _may_start(short: str, word: str) -> bool:
+    """Whether ``word`` can open a long form of ``short``: its first letter starts the
+    word or a part of it (a quick test before the full match, which most fail).
+
+    >>> _may_start("TTT", "Test-time"), _may_start("RL", "in"), _may_start("AR", "non-AR")
+    (True, False, True)
+    """
+    first = next((c for c in short if c.isalnum()), "").casefold()
+    word = word.casefold()
+    return word[:1] == first or any(
+        word[i] == first and not word[i - 1].isalnum() for i in range(1, len(word))
+    )
 
 
 def _last_word(short: str, words: list[str], start: int) -> int:

@@ -27,14 +27,15 @@ _URL = re.compile(
     r"|\b(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)/[^\s<>\"'()\[\]{}]+",
     re.I,
 )
-# Every URL _URL finds holds one of these (a plain search is much faster than _URL's).
-_URL_HINT = re.compile(r"://|www\.|\.(?:com|co|org)/", re.I)
+# Every URL _URL finds holds one of these, in some case (plain searches are much faster).
+_URL_HINTS = ("://", "www.", ".com/", ".co/", ".org/")
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
 
 # Size or version parts of a model name: 7B, 0.5B, 70b, 1.5T, 125M, v2, 3.1, 2.5
 _SIZE = r"\d+(?:\.\d+)?[BMTbmt]"
 _VERSION = r"v?\d+(?:\.\d+)*[a-z]?"
 _PART = r"[A-Za-z0-9][A-Za-z0-9.]*"
+_VERSION_START = re.compile(r"[-\s]?v?\d")  # what must follow a family name
 # A capitalised name followed by hyphenated parts, at least one being a size: LLaMA-3-7B,
 # Nemotron-Terminal-8B, Qwen2.5-VL-7B-Instruct, Llama3-8B.
 _SIZED_MODEL = re.compile(
@@ -65,7 +66,8 @@ _CUE_NOUNS = {
     "score": EntityType.METRIC,
 }
 _NON_SPACE = re.compile(r"\S+")
-_CUE_NOUN = re.compile(rf" ({'|'.join(_CUE_NOUNS)})(?:s|es)?\b")  # a literal first: fast
+# A word starting with a capital (the last word of a name), a space and a cue noun.
+_CAPITAL_THEN_CUE = re.compile(rf"(?<![\w.+-])[A-Z][\w.+-]* ({'|'.join(_CUE_NOUNS)})(?:s|es)?\b")
 # A capitalised name of up to four words ending with the space before a cue noun.
 _NAME_BEFORE = re.compile(rf"((?:{_NAME_WORDS} ){{0,3}}{_NAME_WORDS}) $")
 _NUMBER_BEFORE = re.compile(r"\d $")
@@ -159,7 +161,8 @@ def normalise_url(url: str) -> tuple[str, str]:
 def find_urls(text: str) -> list[UrlMatch]:
     """Return the URLs in ``text`` (with or without a scheme for well-known hosts)."""
     found: list[UrlMatch] = []
-    if not _URL_HINT.search(text):  # most abstracts have none: skip the slow pattern
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _URL_HINTS):  # most abstracts have none
         return found
     for match in _URL.finditer(text):
         raw = match.group().rstrip(".,;:!?'\")]}")
@@ -186,7 +189,7 @@ def find_model_names(
         spans |= {(m.start(1), m.end(1)) for m in _SIZED_MODEL.finditer(text)}
     lowered = text.casefold()
     for family in families:
-        if family in lowered:
+        if family in lowered and _family_may_occur(lowered, family):
             spans |= {(m.start(1), m.end(1)) for m in _family_pattern(family).finditer(text)}
     # Keep the longest of overlapping spans.
     kept: list[tuple[int, int]] = []
@@ -207,24 +210,24 @@ def find_cues(text: str) -> list[Cue]:
     ['LoCoMo', 'GRPO']
     """
     cues = []
-    # Find the (rare) cue nouns first, then look for a name just before each one:
-    # much faster than trying the name pattern at every capital letter.
-    for noun_match in _CUE_NOUN.finditer(text):
-        noun_start = noun_match.start(1)
+    # Find a capitalised word followed by a cue noun first (most cue nouns follow a
+    # lowercase word: ``our model``), then the longest name ending with that word.
+    for found in _CAPITAL_THEN_CUE.finditer(text):
+        noun_start, noun_end, noun = found.start(1), found.end(), found.group(1)
         window_start = max(0, noun_start - _CUE_WINDOW)
         # The leftmost match ending right before the noun is the longest name there.
         match = _NAME_BEFORE.search(text, window_start, noun_start)
         if not match or (match.start() > 0 and text[match.start() - 1] not in " (\n"):
             continue
-        if _NUMBER_BEFORE.search(text, 0, match.start()):  # ``12 IR datasets``: not a name
+        if _NUMBER_BEFORE.search(text, max(0, match.start() - 3), match.start()):
+            # ``12 IR datasets``: not a name (``\d $`` just before it)
             continue
         start, end = _trim_non_names(text, match.start(1), match.end(1))
         if start < end and is_name(text[start:end]):
-            noun = noun_match.group(1)
             if noun in _HEAD_NOUNS:
                 # ``the MegaFace dataset``: annotators take the noun into the mention
                 # (the dataset-mention gold does, 9 times in 10); the name stays canonical.
-                cues.append(Cue(start, noun_match.end(), _CUE_NOUNS[noun], noun, end))
+                cues.append(Cue(start, noun_end, _CUE_NOUNS[noun], noun, end))
             else:
                 cues.append(Cue(start, end, _CUE_NOUNS[noun], noun))
     for match in _BENCH_NAME.finditer(text) if "ench" in text else ():
@@ -250,6 +253,24 @@ def head_type(text: str) -> EntityType | None:
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), type_)
     return best[1] if best else None
+
+
+def _family_may_occur(lowered: str, family: str) -> bool:
+    """Whether ``family`` stands as a word start followed by a version somewhere
+    (``phi-3``, not ``graphical``): a quick test before the full pattern.
+
+    >>> _family_may_occur("a graphical model and phi-3", "phi"), _family_may_occur("bert", "bert")
+    (True, False)
+    """
+    at = lowered.find(family)
+    while at >= 0:
+        end = at + len(family)
+        if (at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] in "_-")) and (
+            _VERSION_START.match(lowered, end)
+        ):
+            return True
+        at = lowered.find(family, at + 1)
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -1,14 +1,14 @@
 """The spaCy pipeline: a blank English model plus kg's own rule and catalog components.
 
 No model download is needed: ``load_nlp()`` builds the pipeline from
-``spacy.blank("en")``, the sentencizer and the components registered here.
+``spacy.blank("en")``, kg's trained tagger (``kg_ner``, shipped in ``kg/data/ner``) and
+the components registered here.
 Each component adds :class:`Candidate` spans to ``doc._.kg_candidates``;
 ``kg_resolve`` picks the final, non-overlapping ones into ``doc._.kg_mentions``.
 """
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -18,15 +18,16 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.catalog import Catalog, CatalogEntry, load_catalog, name_key
+from kg.catalog import Catalog, CatalogEntry, load_catalog, name_key, spelling_variants
 from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
+from kg.extract.sentences import sentence_at, sentence_starts
 from kg.models import EntityType, Mention, Paper, Repository
 
 __all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
 
-# The NER model trained by training/train.sh (tok2vec + ner: METHOD, TASK, DATASET, METRIC).
+# The NER model trained by training/train.sh (kg_ner: METHOD, TASK, DATASET, METRIC).
 NER_PATH = resources.files("kg").joinpath("data/ner")
 _NER_TYPES = {
     "METHOD": EntityType.METHOD,
@@ -35,11 +36,9 @@ _NER_TYPES = {
     "METRIC": EntityType.METRIC,
 }
 # Bump when a change alters what is extracted, so cached results are redone.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 # Between the title and the abstract in the text a paper's doc is built from.
 _SEPARATOR = "\n\n"
-# A title is never longer than this; past it, stop looking for the title/abstract break.
-_MAX_TITLE_TOKENS = 200
 # When two candidates cover the same span, the lower rank wins.
 # An acronym the paper defines beats the catalog's meaning of the same letters (DREAM).
 _RULE_RANK = {
@@ -52,7 +51,7 @@ _RULE_RANK = {
     "ner": 6,
 }
 
-for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_title_length", "kg_text"):
+for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_text"):
     Doc.set_extension(_name, default=None, force=True)
 
 
@@ -93,12 +92,11 @@ def load_nlp(*, catalog: str | None = None, ner: bool = True) -> Language:
     """
     nlp = spacy.blank("en")
     config = {"catalog": catalog}
-    nlp.add_pipe("kg_title_break")
-    nlp.add_pipe("sentencizer")
     if ner and NER_PATH.joinpath("meta.json").is_file():
+        import kg.extract.tagger  # noqa: F401  (registers the kg_ner factory)
+
         trained = spacy.load(str(NER_PATH))
-        nlp.add_pipe("tok2vec", source=trained)
-        nlp.add_pipe("ner", source=trained)
+        nlp.add_pipe("kg_ner", source=trained)
     nlp.add_pipe("kg_catalog", config=config)
     nlp.add_pipe("kg_rules", config=config)
     nlp.add_pipe("kg_resolve", config=config)
@@ -122,27 +120,6 @@ def extract(
         yield _to_extraction(doc, paper)
 
 
-@Language.component("kg_title_break")
-def title_break(doc: Doc) -> Doc:
-    """Start a sentence at the abstract, so the title never joins its first sentence.
-
-    Also keeps ``doc.text`` in ``doc._.kg_text``: spaCy rebuilds it from the tokens on
-    every access, and each kg component needs it.
-    """
-    text = _text(doc)
-    doc._.kg_title_length = 0
-    at = text.find(_SEPARATOR)
-    # A string search, then the token there: walking the tokens was a tenth of rule time.
-    span = doc.char_span(at, at + 1, alignment_mode="expand") if at >= 0 else None
-    if span is not None and span.start <= _MAX_TITLE_TOKENS + 1:
-        token = doc[span.start]
-        if token.is_space:
-            doc._.kg_title_length = token.idx
-            if token.i + 1 < len(doc):
-                doc[token.i + 1].is_sent_start = True
-    return doc
-
-
 @Language.factory("kg_catalog", default_config={"catalog": None})
 def make_catalog_matcher(nlp: Language, name: str, catalog: str | None) -> "CatalogMatcher":
     return CatalogMatcher(nlp, load_catalog(catalog))
@@ -153,41 +130,49 @@ class CatalogMatcher:
 
     def __init__(self, nlp: Language, catalog: Catalog):
         self.catalog = catalog
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        exact_names, lower_names = set(), set()
-        for entry in catalog.entries:
-            for alias in entry.names:
-                # Short or single-token names (PPO, Adam, Amazon) match only in their own case.
-                if len(alias) <= 5 or " " not in alias:
-                    exact_names.add(alias)
-                else:
-                    lower_names.add(alias)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # Short or single-token names (PPO, Adam, Amazon) match only in their own case.
+        self.exact_names = {
+            alias
+            for entry in catalog.entries
+            for alias in entry.names
+            if len(alias) <= 5 or " " not in alias
+        }
+        names = {alias for entry in catalog.entries for alias in entry.names}
+        # Dataset names match only as the catalog writes them (or a spelling variant):
+        # in lowercase they are mostly plain words (``Street Scene``, ``AND Dataset``).
+        self.dataset_names = {
+            variant
+            for entry in catalog.entries
+            if entry.type is EntityType.DATASET
+            for alias in entry.names
+            for variant in spelling_variants(alias)
+        }
         # Tokenise the 18k names with a scratch tokenizer: run through the pipeline's own,
         # they leave it 3x slower on every later text (its cache and vocab grow). Patterns
         # match by string hashes, which do not depend on the vocab.
         scratch = spacy.blank("en")
-        self.exact.add("name", [scratch.make_doc(n) for n in sorted(exact_names)])
-        self.lower.add("name", [scratch.make_doc(n) for n in sorted(lower_names)])
+        self.matcher.add("name", [scratch.make_doc(n) for n in sorted(names)])
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
         text = _text(doc)
-        for matcher in (self.exact, self.lower):
-            for span in matcher(doc, as_spans=True):
-                entry = self.catalog.lookup(span.text)
-                if entry is None or not _word_bounded(text, span.start_char, span.end_char):
-                    continue
-                candidates.append(
-                    Candidate(
-                        span.start_char,
-                        span.end_char,
-                        "catalog",
-                        entry.type,
-                        entry.canonical,
-                        weight=3,
-                    )
-                )
+        # One matcher on lowercase forms; names that must match in their own case are
+        # checked against the text (one pass instead of an ORTH and a LOWER matcher).
+        for _, first, last in self.matcher(doc):
+            start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+            surface = text[start:end]
+            is_short = len(surface) <= 5 or " " not in surface
+            if is_short and surface not in self.exact_names:
+                continue
+            entry = self.catalog.lookup(surface)
+            if entry is None or not _word_bounded(text, start, end):
+                continue
+            if entry.type is EntityType.DATASET and surface not in self.dataset_names:
+                continue  # ``street scene``, ``and dataset``: a name only as written
+            candidates.append(
+                Candidate(start, end, "catalog", entry.type, entry.canonical, weight=3)
+            )
         return doc
 
 
@@ -256,7 +241,7 @@ class RuleMatcher:
                 )
         for start, end, type_ in find_appositions(text):
             candidates.append(Candidate(start, end, "apposition", type_, weight=2))
-        title_length = doc._.kg_title_length or 0
+        title_length = _title_length(text)
         announced = title_name(text[:title_length]) if title_length else None
         if announced:
             candidates.append(Candidate(*announced, "propose", proposed=True))
@@ -448,19 +433,21 @@ def _unify(text: str, chosen: list[Candidate], catalog: Catalog) -> list[Candida
         canonical = c.canonical or _catalog_canonical(catalog, surface) or surface
         for name in (surface, canonical, *c.aliases):
             canonical_of.setdefault(name_key(name), canonical)
-    votes: dict[str, Counter[EntityType]] = {}
+    votes: dict[str, dict[EntityType, int]] = {}
     proposed: set[str] = set()
     for c in chosen:
         canonical = canonical_of[name_key(c.canonical or text[c.start : c.end])]
         c.canonical = canonical
         if c.type is not None:
-            votes.setdefault(canonical, Counter())[c.type] += c.weight
+            tally = votes.setdefault(canonical, {})
+            tally[c.type] = tally.get(c.type, 0) + c.weight
         if c.proposed:
             proposed.add(canonical)
+    # The type with most votes; on a tie, the first voted for.
+    winner = {name: max(tally, key=tally.__getitem__) for name, tally in votes.items()}
     for c in chosen:
         assert c.canonical is not None
-        counter = votes.get(c.canonical)
-        c.type = counter.most_common(1)[0][0] if counter else EntityType.METHOD
+        c.type = winner.get(c.canonical, EntityType.METHOD)
         c.proposed = c.canonical in proposed
     return chosen
 
@@ -469,16 +456,15 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     title_length = len(paper.title)
     abstract_offset = title_length + len(_SEPARATOR)
     text = _text(doc)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    sentence_starts = [a for a, _ in sentences]
+    starts = sentence_starts(paper.title) + [
+        abstract_offset + start for start in sentence_starts(paper.abstract)
+    ]
 
     def locate(start: int, end: int) -> tuple[str, int, int, str]:
-        index = bisect.bisect_right(sentence_starts, start) - 1
-        a, b = sentences[index] if index >= 0 else (0, 0)
-        sentence = text[a:b] if a <= start < b else ""
+        sentence = sentence_at(text, starts, start, end)
         if start < title_length:
-            return "title", start, end, sentence.strip()
-        return "abstract", start - abstract_offset, end - abstract_offset, sentence.strip()
+            return "title", start, end, sentence
+        return "abstract", start - abstract_offset, end - abstract_offset, sentence
 
     mentions = []
     for c in doc._.kg_mentions or []:
@@ -507,6 +493,12 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
         section, start, end, sentence = locate(url.start, url.end)
         repositories.append(Repository(paper.id, url.url, url.kind, sentence, start, end, section))
     return PaperExtraction(paper, mentions, repositories)
+
+
+def _title_length(text: str) -> int:
+    """Where the title ends in a paper's text (0 when there is no title/abstract break)."""
+    at = text.find(_SEPARATOR)
+    return at if at >= 0 else 0
 
 
 def _text(doc: Doc) -> str:

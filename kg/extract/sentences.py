@@ -1,0 +1,51 @@
+"""Sentence boundaries of plain text, for the evidence sentence of each mention.
+
+A sentence ends at ``.``, ``!`` or ``?`` (closing quotes and brackets included)
+followed by white space and a character that may start a sentence, unless the
+word before is an abbreviation (``e.g.``, ``et al.``, ``Fig.``). One regular
+expression over the text: no tokens needed.
+"""
+
+import bisect
+import re
+
+__all__ = ["sentence_at", "sentence_starts"]
+
+# Closing and opening quotes and brackets, curly quotes written as escapes.
+_CLOSE = "\"')\\]\u201d\u2019"
+_OPEN = "\"'(\\[\u201c\u2018"
+_END = re.compile(rf"[.!?]+[{_CLOSE}]*\s+(?=[{_OPEN}]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset(
+    "e.g i.e al etc fig figs eq eqs sec vs cf resp approx no nos tab ref refs dr mr ms prof".split()
+)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Return the offset where each sentence of ``text`` starts (the first is 0).
+
+    >>> text = "We use PPO (Schulman et al. 2017). It works, e.g. on Atari! Fig. 2 shows it."
+    >>> [text[s:s + 8] for s in sentence_starts(text)]
+    ['We use P', 'It works', 'Fig. 2 s']
+    """
+    starts = [0]
+    for match in _END.finditer(text):
+        words = text[max(0, match.start() - 12) : match.start()].rsplit(None, 1)
+        word = words[-1].lstrip(_OPEN).lower() if words else ""
+        if word in _ABBREVIATIONS or word.rstrip(".") in _ABBREVIATIONS:
+            continue
+        starts.append(match.end())
+    return starts
+
+
+def sentence_at(text: str, starts: list[int], start: int, end: int) -> str:
+    """Return the sentence of ``text`` holding ``text[start:end]``, stripped.
+
+    A span across a boundary gets the sentence it starts in.
+
+    >>> text = "First one. Second one."
+    >>> sentence_at(text, sentence_starts(text), 11, 17)
+    'Second one.'
+    """
+    index = bisect.bisect_right(starts, start) - 1
+    stop = starts[index + 1] if index + 1 < len(starts) else len(text)
+    return text[starts[index] : stop].strip()
