@@ -27,6 +27,7 @@ _SAYS = re.compile(
     r"|is\s+an\s+abbreviation\s+for)|\s?:)\s+"
 )
 _SAYS_WORDS = ("=", ":", "stands", "denotes", "refers", "short for", "abbreviation")
+_SAYS_REACH = 40  # characters around a key word where the pattern is tried
 _SHORT_BEFORE = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9\-+./&]{1,11}\Z")
 _FUNCTION_WORDS = frozenset(
     [
@@ -181,7 +182,7 @@ def _defined_in_words(text: str) -> list[Acronym]:
     if not any(word in text for word in _SAYS_WORDS):  # most texts: skip the pattern
         return found
     taken = 0  # where the last definition's words ended: they never overlap
-    for says in _SAYS.finditer(text):
+    for says in _says(text):
         match = _SHORT_BEFORE.search(text, max(taken, says.start() - 12), says.start())
         if match is None:
             continue
@@ -189,6 +190,9 @@ def _defined_in_words(text: str) -> list[Acronym]:
         if not _is_short_form(short):
             continue
         taken = says.end()
+        opening = _WORD.search(text, says.end(), says.end() + _WINDOW_CHARS)
+        if opening is None or not _may_start(short, opening.group()):
+            continue  # a quick test first: most colons and equals define nothing
         words = list(_WORD.finditer(text, says.end(), says.end() + _WINDOW_CHARS))
         words = words[: min(len(short) + 5, len(short) * 2)]
         cut = next((i for i, w in enumerate(words) if w.group()[-1] in ",;:."), None)
@@ -218,6 +222,28 @@ def _defined_in_words(text: str) -> list[Acronym]:
                 )
                 break
     return found
+
+
+def _says(text: str) -> list[re.Match[str]]:
+    """The matches of ``_SAYS`` in ``text``, as ``finditer`` gives them, found faster.
+
+    The pattern is tried only in a small window around each of its key words or
+    signs (plain string searches), not at every space of the text.
+    """
+    found: dict[int, re.Match[str]] = {}
+    for key in _SAYS_WORDS:
+        at = text.find(key)
+        while at >= 0:
+            match = _SAYS.search(text, max(0, at - _SAYS_REACH), at + len(key) + _SAYS_REACH)
+            while match and match.start() <= at:
+                found.setdefault(match.start(), match)
+                match = _SAYS.search(text, match.end(), at + len(key) + _SAYS_REACH)
+            at = text.find(key, at + 1)
+    kept: list[re.Match[str]] = []
+    for start in sorted(found):  # leftmost first, never overlapping
+        if not kept or start >= kept[-1].end():
+            kept.append(found[start])
+    return kept
 
 
 def _may_start(short: str, word: str) -> bool:

@@ -40,6 +40,10 @@ class Tagset:
         )
         self.closed = np.array([0, *np.stack([self.last, self.unit], 1).ravel()], np.intp)
         self.opening = np.array([0, *np.stack([self.begin, self.unit], 1).ravel()], np.intp)
+        # The order the decoder keeps the tags in: B*, O, U*, L*, I* (see _forward_pass).
+        self.decoding_order = np.concatenate(
+            [self.begin, [0], self.unit, self.last, self.inside]
+        ).astype(np.intp)
         k = len(self.names)
         self.first_mask = np.full(k, NEG, dtype=np.float32)
         self.first_mask[self.opening] = 0.0
@@ -131,6 +135,7 @@ def viterbi(
             flat, offsets, n[:busy], tags, (leave, enter, inner, first, last)
         )
         _backtrack(active, back, best_last, offsets, out)
+        out = tags.decoding_order[out]
     return [out[starts[i] : starts[i + 1]] for i in range(len(emissions))]
 
 
@@ -145,16 +150,26 @@ def _forward_pass(
 
     Returns how many docs are live at each token (a prefix of them), the back
     pointers of each step after the first, and each doc's best last tag.
+
+    Inside, the tags are reordered ``B*, O, U*, L*, I*`` (``Tagset.decoding_order``):
+    the opening tags (``B*, O, U*``) and the closed ones (``O, U*, L*``) are then
+    slices, and a step costs a few whole-array operations on views. On a tie the
+    earlier tag wins: ``O`` over an entity.
     """
-    leave, enter, inner, first, last = scores
-    closed, opening = tags.closed, tags.opening
-    begin, inside, end = tags.begin, tags.inside, tags.last
-    leave_closed, enter_opening = leave[closed], enter[opening]
+    order = tags.decoding_order
+    m = len(tags.labels)
+    opening, closed = slice(0, 2 * m + 1), slice(m, 3 * m + 1)
+    begin, end, inside = slice(0, m), slice(2 * m + 1, 3 * m + 1), slice(3 * m + 1, 4 * m + 1)
+    leave, enter, inner, first, last = (np.asarray(x, np.float32) for x in scores)
+    leave_closed, enter_opening = leave[order][closed], enter[order][opening]
     b_i, b_l, i_i, i_l = (inner[:, column] for column in range(4))
+    flat = np.ascontiguousarray(flat[:, order], dtype=np.float32)
     active = np.searchsorted(-n, -np.arange(int(n[0])), side="left")
     k = len(tags)
     small = np.int8 if k < 128 else np.intp
-    score = flat[offsets] + first
+    to_begin = np.arange(0, m, dtype=small)  # back pointers into I* and L* tags
+    to_inside = np.arange(3 * m + 1, 4 * m + 1, dtype=small)
+    score = flat[offsets] + first[order]
     final = np.empty_like(score)
     back: list[np.ndarray] = []
     for t in range(len(active)):
@@ -166,19 +181,18 @@ def _forward_pass(
             best = from_closed.argmax(axis=1)
             new = np.empty_like(score)
             new[:, opening] = from_closed[np.arange(live), best][:, None] + enter_opening
-            step[:, opening] = closed[best][:, None]
+            step[:, opening] = (best + m).astype(small)[:, None]
             for to, from_begin, from_inside in ((inside, b_i, i_i), (end, b_l, i_l)):
                 via_begin = score[:, begin] + from_begin
                 via_inside = score[:, inside] + from_inside
-                take_begin = via_begin >= via_inside
-                new[:, to] = np.where(take_begin, via_begin, via_inside)
-                step[:, to] = np.where(take_begin, begin, inside)
+                new[:, to] = np.maximum(via_begin, via_inside)
+                step[:, to] = np.where(via_begin >= via_inside, to_begin, to_inside)
             new += flat[offsets[:live] + t]
             score = new
             back.append(step)
         after = int(active[t + 1]) if t + 1 < len(active) else 0
         final[after:live] = score[after:live]  # docs whose last token is t
-    return active, back, (final + last).argmax(axis=1)
+    return active, back, (final + last[order]).argmax(axis=1)
 
 
 def _backtrack(
@@ -188,7 +202,8 @@ def _backtrack(
     offsets: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """Follow the back pointers from each doc's best last tag, writing tags into ``out``."""
+    """Follow the back pointers from each doc's best last tag, writing tags into ``out``
+    (in the decoding order: the caller maps them back)."""
     current = best_last[: active[-1]]
     for t in range(len(active) - 1, -1, -1):
         out[offsets[: len(current)] + t] = current

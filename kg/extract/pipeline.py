@@ -3,8 +3,10 @@
 No model download is needed: ``load_nlp()`` builds the pipeline from
 ``spacy.blank("en")``, kg's trained tagger (``kg_ner``, shipped in ``kg/data/ner``) and
 the components registered here.
-Each component adds :class:`Candidate` spans to ``doc._.kg_candidates``;
-``kg_resolve`` picks the final, non-overlapping ones into ``doc._.kg_mentions``.
+Each component adds :class:`Candidate` spans to ``doc.user_data["kg.candidates"]``;
+``kg_resolve`` picks the final, non-overlapping ones into ``doc.user_data["kg.mentions"]``.
+(``doc.user_data`` rather than ``doc._`` extensions: each ``doc._`` access builds an
+object, and these are read a dozen times per doc.)
 """
 
 import bisect
@@ -12,17 +14,20 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
+from typing import Any
 
+import numpy as np
 import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.catalog import Catalog, CatalogEntry, load_catalog, name_key, spelling_variants
 from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
-from kg.extract.sentences import sentence_at, sentence_starts
+from kg.extract.sentences import Sentences, sentence_starts
+from kg.extract.tagger import MODEL_SPANS
 from kg.models import EntityType, Mention, Paper, Repository
 
 __all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
@@ -35,6 +40,7 @@ _NER_TYPES = {
     "DATASET": EntityType.DATASET,
     "METRIC": EntityType.METRIC,
 }
+_MODEL_TYPES = frozenset(_NER_TYPES.values())
 # Bump when a change alters what is extracted, so cached results are redone.
 EXTRACTOR_VERSION = "3"
 # Between the title and the abstract in the text a paper's doc is built from.
@@ -51,8 +57,8 @@ _RULE_RANK = {
     "ner": 6,
 }
 
-for _name in ("kg_candidates", "kg_mentions", "kg_urls", "kg_text"):
-    Doc.set_extension(_name, default=None, force=True)
+# Keys of what kg's components leave in doc.user_data.
+_CANDIDATES, _MENTIONS, _URLS, _TEXT = "kg.candidates", "kg.mentions", "kg.urls", "kg.text"
 
 
 @dataclass(slots=True)
@@ -113,7 +119,7 @@ def extract(
         for paper in papers:
             text = paper.title + _SEPARATOR + paper.abstract
             doc = nlp.make_doc(text)
-            doc._.kg_text = text  # saves rebuilding doc.text from the tokens
+            doc.user_data[_TEXT] = text  # saves rebuilding doc.text from the tokens
             yield doc, paper
 
     for doc, paper in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size):
@@ -122,15 +128,63 @@ def extract(
 
 @Language.factory("kg_catalog", default_config={"catalog": None})
 def make_catalog_matcher(nlp: Language, name: str, catalog: str | None) -> "CatalogMatcher":
-    return CatalogMatcher(nlp, load_catalog(catalog))
+    return CatalogMatcher(load_catalog(catalog), catalog_trie(catalog))
+
+
+# The catalog's names as a trie of lowercase token hashes, per catalog path (None: the
+# shipped catalog). A node maps the next token's hash to the next node; _END marks a name.
+_Trie = dict[int, Any]
+_END = -1
+_TRIES: dict[str | None, _Trie] = {}
+
+
+def catalog_trie(catalog: str | None = None) -> _Trie:
+    """The catalog's names as a trie of lowercase token hashes (``token.lower``).
+
+    Tokenised once per process (about a second for the 18k shipped names) with a
+    scratch tokenizer: the pipeline's own would keep every name's words in its vocab.
+    Hashes are spaCy's string hashes, the same in every process, so worker processes
+    take the trie from their parent (:func:`use_catalog_trie`).
+    """
+    if catalog not in _TRIES:
+        tokenizer: Any = spacy.blank("en").tokenizer  # a Cython class without type stubs
+        entries = load_catalog(catalog).entries
+        names = sorted({alias for entry in entries for alias in entry.names})
+        trie: _Trie = {}
+        for doc in tokenizer.pipe(names):
+            node = trie
+            for token in doc:
+                node = node.setdefault(token.lower, {})
+            if node is not trie:
+                node[_END] = True
+        _TRIES[catalog] = trie
+    return _TRIES[catalog]
+
+
+def use_catalog_trie(catalog: str | None, trie: _Trie) -> None:
+    """Take ``trie``, made by :func:`catalog_trie` in another process, for ``catalog``."""
+    _TRIES[catalog] = trie
 
 
 class CatalogMatcher:
-    """Mark names from the catalog: single tokens by exact case, longer names by lowercase."""
+    """Mark names from the catalog: single tokens by exact case, longer names by lowercase.
 
-    def __init__(self, nlp: Language, catalog: Catalog):
+    Names are matched as sequences of lowercase token hashes, walking a trie from
+    each token whose lowercase form starts some name; names that must match in
+    their own case are then checked against the text.
+    """
+
+    def __init__(self, catalog: Catalog, trie: _Trie):
         self.catalog = catalog
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.trie = trie
+        # Where a name may start, tested for all tokens at once: one-token names, and the
+        # first two tokens of longer names (paired into one number; a collision only
+        # costs a walk down the trie).
+        self.singles = np.array(sorted(h for h, node in trie.items() if _END in node), np.uint64)
+        two = np.array(
+            [(h, h2) for h, node in trie.items() for h2 in node if h2 != _END], np.uint64
+        ).reshape(-1, 2)
+        self.pairs = np.unique(_pair(two[:, 0], two[:, 1]))
         # Short or single-token names (PPO, Adam, Amazon) match only in their own case.
         self.exact_names = {
             alias
@@ -138,7 +192,6 @@ class CatalogMatcher:
             for alias in entry.names
             if len(alias) <= 5 or " " not in alias
         }
-        names = {alias for entry in catalog.entries for alias in entry.names}
         # Dataset names match only as the catalog writes them (or a spelling variant):
         # in lowercase they are mostly plain words (``Street Scene``, ``AND Dataset``).
         self.dataset_names = {
@@ -148,19 +201,11 @@ class CatalogMatcher:
             for alias in entry.names
             for variant in spelling_variants(alias)
         }
-        # Tokenise the 18k names with a scratch tokenizer: run through the pipeline's own,
-        # they leave it 3x slower on every later text (its cache and vocab grow). Patterns
-        # match by string hashes, which do not depend on the vocab.
-        scratch = spacy.blank("en")
-        self.matcher.add("name", [scratch.make_doc(n) for n in sorted(names)])
 
     def __call__(self, doc: Doc) -> Doc:
         candidates = _candidates(doc)
         text = _text(doc)
-        # One matcher on lowercase forms; names that must match in their own case are
-        # checked against the text (one pass instead of an ORTH and a LOWER matcher).
-        for _, first, last in self.matcher(doc):
-            start, end = doc[first].idx, doc[last - 1].idx + len(doc[last - 1])
+        for start, end in self._matches(doc):
             surface = text[start:end]
             is_short = len(surface) <= 5 or " " not in surface
             if is_short and surface not in self.exact_names:
@@ -174,6 +219,48 @@ class CatalogMatcher:
                 Candidate(start, end, "catalog", entry.type, entry.canonical, weight=3)
             )
         return doc
+
+    def _matches(self, doc: Doc) -> Iterator[tuple[int, int]]:
+        """Yield the character span of every catalog name in ``doc`` (nested ones too)."""
+        if not len(doc):
+            return
+        lowers = doc.to_array(LOWER)
+        single = _member(lowers, self.singles)
+        pair = np.zeros(len(lowers), dtype=bool)
+        pair[:-1] = _member(_pair(lowers[:-1], lowers[1:]), self.pairs)
+        starts = np.flatnonzero(single | pair)
+        if not len(starts):
+            return
+        words = lowers.tolist()
+        size = len(words)
+        for i in starts.tolist():
+            node = self.trie[words[i]]
+            end = i + 1
+            while True:
+                if _END in node:
+                    last = doc[end - 1]
+                    yield doc[i].idx, last.idx + len(last)
+                if end == size:
+                    break
+                node = node.get(words[end])
+                if node is None:
+                    break
+                end += 1
+
+
+def _pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One number for two token hashes (uint64 arithmetic wraps around)."""
+    mixed: np.ndarray = (first * np.uint64(0x9E3779B97F4A7C15)) ^ second
+    return mixed
+
+
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_keys`` (a sorted array)."""
+    if not len(sorted_keys):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    found: np.ndarray = sorted_keys[at] == values
+    return found
 
 
 @Language.factory("kg_rules", default_config={"catalog": None})
@@ -192,7 +279,7 @@ class RuleMatcher:
         text = _text(doc)
         candidates = _candidates(doc)
         urls = find_urls(text)
-        doc._.kg_urls = urls
+        doc.user_data[_URLS] = urls
         url_spans = [(u.start, u.end) for u in urls]
         for acronym in find_acronyms(text):
             entry = self.catalog.lookup(acronym.long)
@@ -289,7 +376,7 @@ class Resolver:
         chosen = _choose(candidates)
         chosen = _add_model_spans(doc, chosen)
         mentions = _unify(text, chosen, self.catalog)
-        doc._.kg_mentions = mentions
+        doc.user_data[_MENTIONS] = mentions
         return doc
 
 
@@ -333,22 +420,23 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     spans the model did not touch stay when their type is evidenced: catalog
     names, cues, versioned models, acronyms the catalog or context types.
     """
-    if not doc.ents:
+    spans = model_spans(doc)
+    if not spans:
         return chosen
-    starts = [c.start for c in chosen]
     added: list[Candidate] = []
     replaced: set[int] = set()
-    for ent in doc.ents:
-        type_ = _NER_TYPES.get(ent.label_)
+    first, size = 0, len(chosen)  # chosen spans never overlap: sorted by start and by end
+    for start, end, label in spans:
+        type_ = _NER_TYPES.get(label)
         if type_ is None:
             continue
-        start, end = ent.start_char, ent.end_char
-        first = bisect.bisect_left(starts, start)
-        while first > 0 and chosen[first - 1].end > start:
-            first -= 1
-        inside = range(first, bisect.bisect_left(starts, end))
-        replaced.update(inside)
-        one = chosen[inside[0]] if len(inside) == 1 else None
+        while first < size and chosen[first].end <= start:
+            first += 1
+        last = first
+        while last < size and chosen[last].start < end:
+            last += 1
+        replaced.update(range(first, last))
+        one = chosen[first] if last - first == 1 else None
         if one is None or not (
             (one.start, one.end) == (start, end)
             or (start <= one.start and one.end <= end and _same_kind(one.type, type_))
@@ -356,7 +444,7 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
             added.append(Candidate(start, end, "ner", type_, weight=1))
             continue
         same_span = (one.start, one.end) == (start, end)
-        finer = same_span and one.type not in _NER_TYPES.values() and one.type is not None
+        finer = same_span and one.type is not None and one.type not in _MODEL_TYPES
         added.append(
             Candidate(
                 start,
@@ -375,6 +463,18 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     # time in ten there (acronym long forms on SciERC train: 6 of 135).
     kept = [c for i, c in enumerate(chosen) if i not in replaced and c.weight >= 2]
     return sorted(kept + added, key=lambda c: c.start)
+
+
+def model_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """The trained tagger's entities as ``(start_char, end_char, label)``, in order.
+
+    ``kg_ner`` leaves them in ``doc.user_data`` (cheaper than making a Span of each);
+    any other NER component's ``doc.ents`` work too.
+    """
+    spans: list[tuple[int, int, str]] | None = doc.user_data.get(MODEL_SPANS)
+    if spans is None:
+        spans = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+    return spans
 
 
 def _same_kind(rule_type: EntityType | None, model_type: EntityType) -> bool:
@@ -456,40 +556,42 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     title_length = len(paper.title)
     abstract_offset = title_length + len(_SEPARATOR)
     text = _text(doc)
-    starts = sentence_starts(paper.title) + [
-        abstract_offset + start for start in sentence_starts(paper.abstract)
-    ]
+    sentences = Sentences(
+        text,
+        sentence_starts(paper.title)
+        + [abstract_offset + start for start in sentence_starts(paper.abstract)],
+    )
 
     def locate(start: int, end: int) -> tuple[str, int, int, str]:
-        sentence = sentence_at(text, starts, start, end)
+        sentence = sentences.at(start)
         if start < title_length:
             return "title", start, end, sentence
         return "abstract", start - abstract_offset, end - abstract_offset, sentence
 
     mentions = []
-    for c in doc._.kg_mentions or []:
+    for c in doc.user_data.get(_MENTIONS, ()):
         if c.start < title_length and c.end > abstract_offset:  # title into abstract: no name
             continue
         section, start, end, sentence = locate(c.start, c.end)
         assert c.type is not None and c.canonical is not None
         mentions.append(
             Mention(
-                paper_id=paper.id,
-                text=text[c.start : c.end],
-                type=c.type,
-                canonical=c.canonical,
-                start=start,
-                end=end,
-                sentence=sentence,
-                section=section,
-                proposed=c.proposed,
-                rule=c.rule,
-                aliases=c.aliases,
-                cue=c.cue,
+                paper.id,
+                text[c.start : c.end],
+                c.type,
+                c.canonical,
+                start,
+                end,
+                sentence,
+                section,
+                c.proposed,
+                c.rule,
+                c.aliases,
+                c.cue,
             )
         )
     repositories = []
-    for url in doc._.kg_urls or []:
+    for url in doc.user_data.get(_URLS, ()):
         section, start, end, sentence = locate(url.start, url.end)
         repositories.append(Repository(paper.id, url.url, url.kind, sentence, start, end, section))
     return PaperExtraction(paper, mentions, repositories)
@@ -503,16 +605,16 @@ def _title_length(text: str) -> int:
 
 def _text(doc: Doc) -> str:
     """``doc.text``, built once per doc (spaCy rebuilds it from the tokens on every access)."""
-    if doc._.kg_text is None:
-        doc._.kg_text = doc.text
-    text: str = doc._.kg_text
+    text: str | None = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
     return text
 
 
 def _candidates(doc: Doc) -> list[Candidate]:
-    if doc._.kg_candidates is None:
-        doc._.kg_candidates = []
-    candidates: list[Candidate] = doc._.kg_candidates
+    candidates: list[Candidate] | None = doc.user_data.get(_CANDIDATES)
+    if candidates is None:
+        candidates = doc.user_data[_CANDIDATES] = []
     return candidates
 
 

@@ -9,7 +9,7 @@ expression over the text: no tokens needed.
 import bisect
 import re
 
-__all__ = ["sentence_at", "sentence_starts"]
+__all__ = ["Sentences", "sentence_starts"]
 
 # Closing and opening quotes and brackets, curly quotes written as escapes.
 _CLOSE = "\"')\\]\u201d\u2019"
@@ -37,15 +37,25 @@ def sentence_starts(text: str) -> list[int]:
     return starts
 
 
-def sentence_at(text: str, starts: list[int], start: int, end: int) -> str:
-    """Return the sentence of ``text`` holding ``text[start:end]``, stripped.
-
-    A span across a boundary gets the sentence it starts in.
+class Sentences:
+    """The sentences of a text, each cut out and stripped once, when first asked for.
 
     >>> text = "First one. Second one."
-    >>> sentence_at(text, sentence_starts(text), 11, 17)
-    'Second one.'
+    >>> sentences = Sentences(text, sentence_starts(text))
+    >>> sentences.at(11), sentences.at(0)
+    ('Second one.', 'First one.')
     """
-    index = bisect.bisect_right(starts, start) - 1
-    stop = starts[index + 1] if index + 1 < len(starts) else len(text)
-    return text[starts[index] : stop].strip()
+
+    def __init__(self, text: str, starts: list[int]):
+        self.text = text
+        self.starts = starts
+        self._cut: dict[int, str] = {}
+
+    def at(self, offset: int) -> str:
+        """The sentence holding the character at ``offset`` (a span gets the one it starts in)."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        sentence = self._cut.get(index)
+        if sentence is None:
+            stop = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.text)
+            sentence = self._cut[index] = self.text[self.starts[index] : stop].strip()
+        return sentence

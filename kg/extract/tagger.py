@@ -17,9 +17,10 @@ from typing import Any, cast
 
 import numpy as np
 import srsly
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.training import Example, validate_examples
 from spacy.util import registry
 from spacy.vocab import Vocab
@@ -29,11 +30,16 @@ from kg.atomic import atomic_open
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import TEMPLATES, emissions, featurize
 
-__all__ = ["BATCH_TOKENS", "EntityTagger", "hashed_linear"]
+__all__ = ["BATCH_TOKENS", "MODEL_SPANS", "EntityTagger", "hashed_linear"]
 
+# Where set_annotations leaves the entities as (start_char, end_char, label) tuples.
+MODEL_SPANS = "kg_ner.spans"
+# ENT_IOB codes (spaCy's): B, I, and O with no type.
+_BEGIN, _INSIDE = 3, 1
+_OUTSIDE = np.array([[2, 0]], dtype=np.uint64)
 # Tokens tagged at a time: large enough to share the decoder's numpy calls among many
 # docs, small enough to keep the batch's arrays at a few tens of MB.
-BATCH_TOKENS = 100_000
+BATCH_TOKENS = 300_000
 # Emission rows, then the CRF's scores: see kg.extract.crf.Tagset.
 _PARAMS = ("E", "leave", "enter", "inner", "first", "last")
 
@@ -211,18 +217,57 @@ class EntityTagger(TrainablePipe):  # type: ignore[misc]
         return viterbi(emissions, self.tags, self._learned())
 
     def set_annotations(self, docs: Iterable[Doc], tags: list[np.ndarray]) -> None:
+        """Set ``doc.ents``, and leave the entities' character spans in
+        ``doc.user_data[MODEL_SPANS]`` for kg's resolver (all docs at once, in numpy)."""
+        docs = list(docs)
+        if not docs:
+            return
         tagset = self.tags
-        for doc, sequence in zip(docs, tags, strict=True):
-            spans = []
-            for start, end, label in tagset.spans(sequence):
-                # An entity never starts or ends with white space (``\n\nTIMIT``).
-                while start < end and doc[start].is_space:
-                    start += 1
-                while end > start and doc[end - 1].is_space:
-                    end -= 1
-                if start < end:
-                    spans.append(Span(doc, start, end, label=label))
-            doc.set_ents(spans, default="outside")
+        sizes = np.array([len(doc) for doc in docs])
+        offsets = np.concatenate([[0], np.cumsum(sizes)])
+        flat = np.concatenate(tags) if len(tags) else np.zeros(0, np.intp)
+        tokens = np.concatenate([doc.to_array([IDX, LENGTH, IS_SPACE]) for doc in docs])
+        kind = np.array([name[0] for name in tagset.names])
+        starts = np.flatnonzero(np.isin(kind, ["B", "U"])[flat])
+        ends = np.flatnonzero(np.isin(kind, ["L", "U"])[flat]) + 1  # BILUO pairs them up
+        labels = (flat[starts] - 1) // 4
+        # An entity never starts or ends with white space (``\n\nTIMIT``).
+        space = tokens[:, 2].astype(bool)
+        while (moved := (starts < ends) & space[np.minimum(starts, len(space) - 1)]).any():
+            starts = starts + moved
+        while (moved := (ends > starts) & space[ends - 1]).any():
+            ends = ends - moved
+        kept = starts < ends
+        starts, ends, labels = starts[kept], ends[kept], labels[kept]
+        ids = np.array([self.vocab.strings.add(label) for label in tagset.labels], np.uint64)
+        annotation = _OUTSIDE.repeat(len(flat), axis=0)
+        if len(starts):
+            edges = np.zeros(len(flat) + 1, np.int64)
+            np.add.at(edges, starts + 1, 1)
+            np.add.at(edges, ends, -1)
+            inside = np.cumsum(edges[:-1]) > 0
+            annotation[inside, 0] = _INSIDE
+            annotation[starts, 0] = _BEGIN
+            typed = np.zeros(len(flat) + 1, np.int64)
+            np.add.at(typed, starts, labels + 1)
+            np.add.at(typed, ends, -(labels + 1))
+            which = np.cumsum(typed[:-1])
+            annotation[which > 0, 1] = ids[which[which > 0] - 1]
+        first_chars = tokens[starts, 0]
+        end_chars = tokens[ends - 1, 0] + tokens[ends - 1, 1]
+        names = [tagset.labels[i] for i in labels.tolist()]
+        cut = np.searchsorted(starts, offsets)
+        for i, doc in enumerate(docs):
+            doc.from_array([ENT_IOB, ENT_TYPE], cast(Any, annotation[offsets[i] : offsets[i + 1]]))
+            a, b = int(cut[i]), int(cut[i + 1])
+            doc.user_data[MODEL_SPANS] = list(
+                zip(
+                    first_chars[a:b].tolist(),
+                    end_chars[a:b].tolist(),
+                    names[a:b],
+                    strict=True,
+                )
+            )
 
     def update(
         self,

@@ -1,26 +1,38 @@
 """Extraction in several processes, each with its own pipeline, results in input order."""
 
+import marshal
 import multiprocessing
+import sys
+import threading
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.pool import AsyncResult
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 
-from kg.extract.pipeline import PaperExtraction, extract, load_nlp
-from kg.models import Mention, Paper, Repository
+from kg.extract.pipeline import (
+    PaperExtraction,
+    catalog_trie,
+    extract,
+    load_nlp,
+    use_catalog_trie,
+)
+from kg.models import EntityType, Mention, Paper, Repository
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
 
-__all__ = ["ExtractionCounts", "extract_all", "extract_parallel"]
+__all__ = ["ExtractionCounts", "extract_all", "extract_parallel", "pipeline"]
 
-_NLP: Language | None = None  # one pipeline per worker process
-# Chunks sent ahead per worker: enough to keep them busy, few enough to keep memory flat.
-_AHEAD = 4
+_NLPS: dict[bool, Language] = {}  # this process's pipelines, with and without the NER
+_WORKER_NER: bool | None = None  # which one a worker process uses
+# Chunks queued per worker process: enough to keep it busy while this process extracts.
+_AHEAD = 3
+# Chunks extracted but not yet yielded (the oldest may still be in a worker).
+_MAX_PENDING = 64
 
 
 @dataclass(slots=True)
@@ -80,43 +92,143 @@ def extract_all(
 def extract_parallel(
     papers: Iterable[Paper], *, workers: int = 2, chunk_size: int = 256, ner: bool = True
 ) -> Iterator[PaperExtraction]:
-    """Yield each paper's extraction like :func:`extract`, using ``workers`` processes.
+    """Yield each paper's extraction like :func:`extract`, in ``workers`` processes.
 
-    Papers travel to the workers in chunks and their mentions come back as plain
+    This process is one of them: it extracts chunks itself whenever the others have
+    enough queued, so no time is lost while they start (see :func:`_start_method`),
+    and at the end takes back what they have not started. Papers travel in chunks
+    and mentions come back as plain
     dataclasses (spaCy docs never cross processes), in input order; the result is
-    identical to one process. At most a few chunks per worker are in flight, so memory
+    identical to one process. A bounded number of chunks is in flight, so memory
     stays flat however many papers ``papers`` yields.
     """
+    nlp = pipeline(ner)
     if workers <= 1:
-        yield from extract(load_nlp(ner=ner), papers)
+        yield from extract(nlp, papers)
         return
-    context = multiprocessing.get_context("spawn")  # fork + spaCy threads is unsafe
-    with context.Pool(workers, initializer=_init_worker, initargs=(ner,)) as pool:
-        pending: deque[tuple[list[Paper], AsyncResult[list[_Found]]]] = deque()
+    context = multiprocessing.get_context(_start_method())
+    others = workers - 1
+    # The catalog's token trie goes to the workers ready-made (a second's work each).
+    setup = (ner, catalog_trie(None))
+    with context.Pool(others, initializer=_init_worker, initargs=setup) as pool:
+        pending: deque[tuple[list[Paper], AsyncResult[bytes] | list[_Found]]] = deque()
         for chunk in _chunks(papers, chunk_size):
-            pending.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
-            if len(pending) >= workers * _AHEAD:
+            queued = sum(1 for _, r in pending if isinstance(r, AsyncResult) and not r.ready())
+            if queued < others * _AHEAD:
+                pending.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
+            else:
+                pending.append((chunk, _found(nlp, chunk)))
+            while pending and (len(pending) > _MAX_PENDING or _ready(pending[0][1])):
                 yield from _collect(*pending.popleft())
+        _take_back_queued(pending, nlp, others)
         while pending:
             yield from _collect(*pending.popleft())
+
+
+def _take_back_queued(
+    pending: "deque[tuple[list[Paper], AsyncResult[bytes] | list[_Found]]]",
+    nlp: Language,
+    others: int,
+) -> None:
+    """At the end, extract here the chunks still waiting for a worker, newest first.
+
+    Otherwise this process would sit idle while the workers work through their
+    queues. A chunk a worker has started meanwhile is extracted twice; either
+    result is the same.
+    """
+    for i in range(len(pending) - 1, -1, -1):
+        chunk, result = pending[i]
+        unready = sum(1 for _, r in pending if isinstance(r, AsyncResult) and not r.ready())
+        if unready <= others:  # one chunk per worker: the ones they are on
+            return
+        if isinstance(result, AsyncResult) and not result.ready():
+            pending[i] = (chunk, _found(nlp, chunk))
 
 
 _Found = tuple[list[Mention], list[Repository]]
 
 
-def _collect(chunk: list[Paper], result: "AsyncResult[list[_Found]]") -> Iterator[PaperExtraction]:
-    for paper, (mentions, repositories) in zip(chunk, result.get(), strict=True):
+def _start_method() -> str:
+    """``fork`` where it is safe, else ``spawn``.
+
+    A forked worker starts at once with this process's pipeline already built (a
+    spawned one imports spaCy and builds its own: a second or two, as long as
+    extracting a thousand abstracts). Forking is safe on Linux while this process
+    runs a single Python thread (numpy's own idle BLAS thread aside); a program with
+    threads of its own (a Jupyter kernel, a web server) gets ``spawn``.
+    """
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _ready(result: "AsyncResult[bytes] | list[_Found]") -> bool:
+    return not isinstance(result, AsyncResult) or result.ready()
+
+
+def _collect(
+    chunk: list[Paper], result: "AsyncResult[bytes] | list[_Found]"
+) -> Iterator[PaperExtraction]:
+    if isinstance(result, AsyncResult):
+        for paper, rows in zip(chunk, marshal.loads(result.get()), strict=True):
+            yield _from_rows(paper, rows)
+        return
+    for paper, (mentions, repositories) in zip(chunk, result, strict=True):
         yield PaperExtraction(paper, mentions, repositories)
 
 
-def _init_worker(ner: bool) -> None:
-    global _NLP
-    _NLP = load_nlp(ner=ner)
+# What a worker sends back for a paper: its mentions and repositories as plain tuples,
+# without the paper's id (the parent knows it), a chunk of them marshalled into bytes.
+# Frozen dataclasses through pickle cost a worker a tenth of its time and this process
+# as much again; tuples through marshal load four times faster than through pickle.
+_Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+_TYPES = {t.value: t for t in EntityType}
 
 
-def _extract_chunk(papers: list[Paper]) -> list[_Found]:
-    assert _NLP is not None, "worker not initialised"
-    return [(e.mentions, e.repositories) for e in extract(_NLP, papers)]
+def _to_rows(found: _Found) -> _Rows:
+    mentions, repositories = found
+    return (
+        [
+            (
+                *(m.text, m.type.value, m.canonical, m.start, m.end, m.sentence, m.section),
+                *(m.proposed, m.rule, m.aliases, m.cue),
+            )
+            for m in mentions
+        ],
+        [(r.url, r.kind, r.sentence, r.start, r.end, r.section) for r in repositories],
+    )
+
+
+def _from_rows(paper: Paper, rows: _Rows) -> PaperExtraction:
+    mentions, repositories = rows
+    return PaperExtraction(
+        paper,
+        [Mention(paper.id, text, _TYPES[type_], *rest) for text, type_, *rest in mentions],
+        [Repository(paper.id, *repository) for repository in repositories],
+    )
+
+
+def pipeline(ner: bool) -> Language:
+    """This process's extraction pipeline, built on first use (a second or two) and kept."""
+    if ner not in _NLPS:
+        _NLPS[ner] = load_nlp(ner=ner)
+    return _NLPS[ner]
+
+
+def _init_worker(ner: bool, trie: dict[int, Any]) -> None:
+    use_catalog_trie(None, trie)
+    pipeline(ner)
+    global _WORKER_NER
+    _WORKER_NER = ner
+
+
+def _extract_chunk(papers: list[Paper]) -> bytes:
+    assert _WORKER_NER is not None, "worker not initialised"
+    return marshal.dumps([_to_rows(found) for found in _found(pipeline(_WORKER_NER), papers)])
+
+
+def _found(nlp: Language, papers: list[Paper]) -> list[_Found]:
+    return [(e.mentions, e.repositories) for e in extract(nlp, papers)]
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
