@@ -39,7 +39,7 @@ _VERSION_START = re.compile(r"[-\s]?v?\d")  # what must follow a family name
 # A capitalised name followed by hyphenated parts, at least one being a size: LLaMA-3-7B,
 # Nemotron-Terminal-8B, Qwen2.5-VL-7B-Instruct, Llama3-8B.
 _SIZED_MODEL = re.compile(
-    rf"(?<![\w-])([A-Z][A-Za-z0-9.]*(?:-{_PART})*?-{_SIZE}(?:-{_PART})*)(?![\w-])"
+    rf"([A-Z](?<![\w-][A-Z])[A-Za-z0-9.]*(?:-{_PART})*?-{_SIZE}(?:-{_PART})*)(?![\w-])"
 )
 _SIZE_HINT = re.compile(rf"-{_SIZE}(?![\w])")
 _NAME_WORDS = r"[A-Z][\w.+]*(?:-[\w.+]+)*"
@@ -66,8 +66,12 @@ _CUE_NOUNS = {
     "score": EntityType.METRIC,
 }
 _NON_SPACE = re.compile(r"\S+")
-# A word starting with a capital (the last word of a name), a space and a cue noun.
-_CAPITAL_THEN_CUE = re.compile(rf"(?<![\w.+-])[A-Z][\w.+-]* ({'|'.join(_CUE_NOUNS)})(?:s|es)?\b")
+# A word starting with a capital (the last word of a name), a space and a cue noun. The
+# look-behind comes after the capital: a pattern that starts with one is tried at every
+# character, one that starts with [A-Z] only at capitals (2.6 times faster).
+_CAPITAL_THEN_CUE = re.compile(
+    rf"[A-Z](?<![\w.+-][A-Z])[\w.+-]* ({'|'.join(_CUE_NOUNS)})(?:s|es)?\b"
+)
 # A capitalised name of up to four words ending with the space before a cue noun.
 _NAME_BEFORE = re.compile(rf"((?:{_NAME_WORDS} ){{0,3}}{_NAME_WORDS}) $")
 _NUMBER_BEFORE = re.compile(r"\d $")
@@ -79,7 +83,7 @@ _BENCH_NAME = re.compile(
     r"(?<![\w-])((?:[A-Z][\w]* )?[A-Z][\w]*-?[Bb]ench(?:mark)?(?: \d+(?:\.\d+)?)?)(?![\w-])"
 )
 # ``GRPO-style``, ``BERT-based``, ``AlphaEvolve-inspired``.
-_STYLE = re.compile(r"(?<![\w-])([A-Z][\w.]*[A-Z0-9][\w.]*)-(style|based|like|inspired)\b")
+_STYLE = re.compile(r"([A-Z](?<![\w-][A-Z])[\w.]*[A-Z0-9][\w.]*)-(style|based|like|inspired)\b")
 _STYLE_HINT = re.compile(r"-(?:style|based|like|inspired)\b")
 _HEAD_TYPES = (
     (
