@@ -2,6 +2,7 @@
 
 import marshal
 import multiprocessing
+import signal
 import sys
 import threading
 from collections import Counter, deque
@@ -216,6 +217,10 @@ def pipeline(ner: bool) -> Language:
 
 
 def _init_worker(ner: bool, trie: dict[int, Any]) -> None:
+    # The main process handles Ctrl-C (sent to the whole process group) and stops its
+    # workers with SIGTERM; a forked worker must not inherit kg's handlers for either.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     use_catalog_trie(None, trie)
     pipeline(ner)
     global _WORKER_NER
