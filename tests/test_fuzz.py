@@ -158,6 +158,16 @@ texts = st.text(
 @fuzz
 @given(title=texts, abstract=texts)
 def test_extractor_on_arbitrary_text(nlp, title: str, abstract: str) -> None:  # type: ignore[no-untyped-def]
+    check_extraction(nlp, title, abstract)
+
+
+@fuzz
+@given(title=texts, abstract=texts)
+def test_full_extractor_on_arbitrary_text(full_nlp, title: str, abstract: str) -> None:  # type: ignore[no-untyped-def]
+    check_extraction(full_nlp, title, abstract)  # with the trained tagger
+
+
+def check_extraction(nlp, title: str, abstract: str) -> None:  # type: ignore[no-untyped-def]
     assume(title.strip())
     paper = Paper(id="p1", title=title, abstract=abstract)
     extractions = list(extract(nlp, [paper]))
