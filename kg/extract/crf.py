@@ -74,21 +74,16 @@ class Tagset:
         d_inner = np.stack([d_full[a, b] for a, b in self._inner_moves()], 1)
         return d_leave, d_enter, d_inner.astype(np.float32)
 
-    def spans(self, tags: np.ndarray) -> list[tuple[int, int, str]]:
-        """Return ``(start, end, label)`` token spans from a decoded tag sequence.
+    def spans(self, tags: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the entities of a decoded tag sequence (one doc or several end to end)
+        as arrays of token starts, token ends and label indices.
 
-        >>> Tagset(["X"]).spans(np.array([0, 1, 2, 3, 4]))
-        [(1, 4, 'X'), (4, 5, 'X')]
+        >>> [a.tolist() for a in Tagset(["X", "Y"]).spans(np.array([0, 1, 2, 3, 8, 0]))]
+        [[1, 4], [4, 5], [0, 1]]
         """
-        spans = []
-        start = 0
-        for i in np.flatnonzero(tags).tolist():
-            tag = self.names[tags[i]]
-            if tag[0] in "BU":
-                start = i
-            if tag[0] in "LU":
-                spans.append((start, i + 1, tag[2:]))
-        return spans
+        starts = np.flatnonzero(np.isin(tags, np.concatenate([self.begin, self.unit])))
+        ends = np.flatnonzero(np.isin(tags, np.concatenate([self.last, self.unit]))) + 1
+        return starts, ends, (tags[starts] - 1) // 4  # BILUO pairs starts and ends up
 
     def _inner_moves(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The four moves inside an entity, in the column order of ``inner``."""

@@ -99,8 +99,6 @@ def load_nlp(*, catalog: str | None = None, ner: bool = True) -> Language:
     nlp = spacy.blank("en")
     config = {"catalog": catalog}
     if ner and NER_PATH.joinpath("meta.json").is_file():
-        import kg.extract.tagger  # noqa: F401  (registers the kg_ner factory)
-
         trained = spacy.load(str(NER_PATH))
         nlp.add_pipe("kg_ner", source=trained)
     nlp.add_pipe("kg_catalog", config=config)

@@ -227,10 +227,7 @@ class EntityTagger(TrainablePipe):  # type: ignore[misc]
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         flat = np.concatenate(tags) if len(tags) else np.zeros(0, np.intp)
         tokens = np.concatenate([doc.to_array([IDX, LENGTH, IS_SPACE]) for doc in docs])
-        kind = np.array([name[0] for name in tagset.names])
-        starts = np.flatnonzero(np.isin(kind, ["B", "U"])[flat])
-        ends = np.flatnonzero(np.isin(kind, ["L", "U"])[flat]) + 1  # BILUO pairs them up
-        labels = (flat[starts] - 1) // 4
+        starts, ends, labels = tagset.spans(flat)
         # An entity never starts or ends with white space (``\n\nTIMIT``).
         space = tokens[:, 2].astype(bool)
         while (moved := (starts < ends) & space[np.minimum(starts, len(space) - 1)]).any():

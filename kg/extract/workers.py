@@ -114,8 +114,7 @@ def extract_parallel(
     with context.Pool(others, initializer=_init_worker, initargs=setup) as pool:
         pending: deque[tuple[list[Paper], AsyncResult[bytes] | list[_Found]]] = deque()
         for chunk in _chunks(papers, chunk_size):
-            queued = sum(1 for _, r in pending if isinstance(r, AsyncResult) and not r.ready())
-            if queued < others * _AHEAD:
+            if _in_workers(pending) < others * _AHEAD:
                 pending.append((chunk, pool.apply_async(_extract_chunk, (chunk,))))
             else:
                 pending.append((chunk, _found(nlp, chunk)))
@@ -139,8 +138,7 @@ def _take_back_queued(
     """
     for i in range(len(pending) - 1, -1, -1):
         chunk, result = pending[i]
-        unready = sum(1 for _, r in pending if isinstance(r, AsyncResult) and not r.ready())
-        if unready <= others:  # one chunk per worker: the ones they are on
+        if _in_workers(pending) <= others:  # one chunk per worker: the ones they are on
             return
         if isinstance(result, AsyncResult) and not result.ready():
             pending[i] = (chunk, _found(nlp, chunk))
@@ -165,6 +163,11 @@ def _start_method() -> str:
 
 def _ready(result: "AsyncResult[bytes] | list[_Found]") -> bool:
     return not isinstance(result, AsyncResult) or result.ready()
+
+
+def _in_workers(pending: "deque[tuple[list[Paper], AsyncResult[bytes] | list[_Found]]]") -> int:
+    """How many pending chunks the workers have not finished (queued or being extracted)."""
+    return sum(1 for _, result in pending if not _ready(result))
 
 
 def _collect(
