@@ -76,13 +76,13 @@ class Sampler:
 
 def run_one(size: int | None, workers: int, ner: bool, quick: bool) -> dict[str, Any]:
     """Time each stage on the first ``size`` papers (all when None); this process only."""
-    from kg.cache import ExtractionCache, extractor_version, paper_key
     from kg.cli import BUILD_VIEW_TOP
     from kg.export import ViewSpec, read_view, write_html
+    from kg.extract.cache import ExtractionCache, extractor_version, paper_key
     from kg.extract.workers import ExtractionCounts, extract_all, extract_parallel
-    from kg.ingest import read_papers
     from kg.link import link
-    from kg.merge import merge_papers
+    from kg.readers.dedupe import merge_papers
+    from kg.readers.ingest import read_papers
     from kg.store import FalkorStore, write_graph
 
     sampler = Sampler()

@@ -106,5 +106,6 @@ def _time_workers(workers: int, abstracts: int, ner: bool) -> None:
     workers_module.pipeline(ner)  # what both runs pay first: spaCy, the catalog, the tagger
     print(timed(extract_parallel(papers, workers=workers, ner=ner)))
 
+
 if __name__ == "__main__":
     main()

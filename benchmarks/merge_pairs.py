@@ -29,12 +29,12 @@ from pathlib import Path
 from spacy.language import Language
 
 from kg.catalog import name_key
-from kg.evaluate import Score
+from kg.evaluate.scoring import Score
 from kg.extract import extract, load_nlp
-from kg.ids import paper_id
-from kg.ingest import read_papers
 from kg.link import link
 from kg.models import Graph, Paper
+from kg.readers.ids import paper_id
+from kg.readers.ingest import read_papers
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "hf-daily-papers"
 PAIRS = Path(__file__).resolve().parent / "data" / "merge_pairs.jsonl"

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import psutil
 
-from kg.cache import ExtractionCache, extractor_version, paper_key
+from kg.extract.cache import ExtractionCache, extractor_version, paper_key
 from kg.extract.workers import extract_parallel
-from kg.ingest import read_papers
 from kg.models import Paper
+from kg.readers.ingest import read_papers
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpus" / "paperlists"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

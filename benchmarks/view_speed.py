@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from kg.export import ViewSpec, build_view, from_rows, write_html
-from kg.export.browser import Browser, find_chromium
+from tests.browser import Browser, find_chromium
 
 TYPES = ("Method", "Dataset", "Model", "Task", "Metric")
 REDRAW = """

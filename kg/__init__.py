@@ -2,9 +2,9 @@
 
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.extract import extract, load_nlp
-from kg.ingest import read_papers
 from kg.link import link
 from kg.models import Entity, EntityType, Graph, Mention, Paper, Repository
+from kg.readers.ingest import read_papers
 from kg.store import FalkorStore, open_store, write_graph
 
 __all__ = [

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from kg.errors import InputError, KgError
-from kg.gold import FORMATS as GOLD_FORMATS
-from kg.gold import SPLITS
+from kg.evaluate.gold import FORMATS as GOLD_FORMATS
+from kg.evaluate.gold import SPLITS
 from kg.models import Paper
 
 __all__ = ["cli", "main"]
@@ -196,7 +196,7 @@ def build(
         NEO4J_PASSWORD=... kg build examples/daily_papers_page.txt --neo4j
     """
     from kg.link import link
-    from kg.overrides import load_overrides
+    from kg.link.overrides import load_overrides
     from kg.store import open_store, write_graph
 
     forced = load_overrides(overrides) if overrides else None
@@ -288,11 +288,11 @@ def extract_command(
         kg extract examples/daily_papers_page.txt --json | head
         kg extract papers.json --engine dask --scheduler tcp://head:8786 --cache /shared/kg
     """
-    from kg.cache import ExtractionCache, extractor_version
+    from kg.extract.cache import ExtractionCache, extractor_version
 
     papers = _read_all(inputs, format_, strict, map_)
     if engine == "dask":
-        from kg.distributed import extract_on_dask
+        from kg.extract.dask import extract_on_dask
 
         cache = ExtractionCache(cache_dir or "kg-cache", extractor_version(ner=not no_ner))
         run = extract_on_dask(
@@ -676,9 +676,9 @@ def eval_command(
         kg eval ../shared/data/gold/scierc/dev.json
         kg eval sentences.csv --format dataset-mentions --split held-out --json
     """
-    from kg.evaluate import evaluate
+    from kg.evaluate.gold import read_gold
+    from kg.evaluate.scoring import evaluate
     from kg.extract import load_nlp
-    from kg.gold import read_gold
 
     problems: list[InputError] = []
     gold_set = read_gold(gold, format=format_, split=split, limit=limit, errors=problems)
@@ -805,7 +805,7 @@ def update(
     """
     from kg.extract import extract, load_nlp
     from kg.link import link
-    from kg.overrides import load_overrides
+    from kg.link.overrides import load_overrides
     from kg.store import open_store, write_graph
     from kg.update import entity_counts, report_changes, split_new
 
@@ -840,7 +840,7 @@ def update(
 
 
 def _report_fetched(paths: list[Any]) -> None:
-    from kg.ingest import read_papers
+    from kg.readers.ingest import read_papers
 
     for path in paths:
         errors: list[InputError] = []
@@ -991,9 +991,9 @@ def _read_all(
     With --strict the first malformed record is an error. Rejected records go to
     ``rejected`` (JSON lines with the reason) when given.
     """
-    from kg.ingest import read_papers, write_rejected
-    from kg.merge import merge_papers
     from kg.readers import parse_field_map
+    from kg.readers.dedupe import merge_papers
+    from kg.readers.ingest import read_papers, write_rejected
 
     fields = parse_field_map(map_)
     if fields and format_ is None:
@@ -1041,7 +1041,7 @@ def _extraction(
 
     Reports unreadable cache files, and how many papers were extracted or reused.
     """
-    from kg.cache import ExtractionCache, extractor_version
+    from kg.extract.cache import ExtractionCache, extractor_version
     from kg.extract.workers import ExtractionCounts, extract_all
 
     cache = None

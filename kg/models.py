@@ -89,7 +89,7 @@ class Entity:
     name: str  # short display name: the acronym when there is one
     type: EntityType
     aliases: tuple[str, ...]
-    formed: tuple[str, ...] = ()  # how it was formed: merge reasons (kg.formed, #5)
+    formed: tuple[str, ...] = ()  # how it was formed: merge reasons (kg.link.provenance, #5)
 
 
 @dataclass(frozen=True, slots=True)

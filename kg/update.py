@@ -8,10 +8,10 @@ the rest, and compares entity counts before and after the write.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kg.ids import normalise_title
-from kg.merge import identity_keys
 from kg.models import Paper
 from kg.query import load_query
+from kg.readers.dedupe import identity_keys
+from kg.readers.ids import normalise_title
 from kg.store.base import GraphStore
 
 __all__ = ["EntityCount", "UpdateReport", "entity_counts", "report_changes", "split_new"]

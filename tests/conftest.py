@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract, load_nlp
-from kg.ingest import read_papers
 from kg.link import link
 from kg.models import Graph
+from kg.readers.ingest import read_papers
 from kg.store import FalkorStore, write_graph
 
 ROOT = Path(__file__).resolve().parent.parent

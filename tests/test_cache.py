@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cache import ExtractionCache, extractor_version, from_row, paper_key, to_row
 from kg.cli import cli
 from kg.extract import PaperExtraction, extract, workers
+from kg.extract.cache import ExtractionCache, extractor_version, from_row, paper_key, to_row
 from kg.extract.workers import ExtractionCounts, extract_all
-from kg.ingest import read_papers
 from kg.models import Paper
+from kg.readers.ingest import read_papers
 
 from .conftest import ROOT, SAMPLE
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.lock import DatabaseInUse, DatabaseLock, lock_path
 from kg.store import FalkorStore
+from kg.store.lock import DatabaseInUse, DatabaseLock, lock_path
 from tests.dumps import (
     ROOT,
     SAMPLE_ARG,

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.lock import lock_path
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
+from kg.store.lock import lock_path
 from tests.dumps import ROOT, SAMPLE_ARG, describe_difference, dump_db, redis_servers_of, start_kg
 
 SEED = int(os.environ.get("KG_CRASH_SEED", "20261125"))

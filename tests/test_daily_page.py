@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.ids import paper_id
-from kg.ingest import read_papers
 from kg.readers.daily_page import parse_daily_page
+from kg.readers.ids import paper_id
+from kg.readers.ingest import read_papers
 
 from .conftest import SAMPLE, SHARED
 

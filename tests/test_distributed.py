@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cache import ExtractionCache, extractor_version
 from kg.cli import cli
-from kg.distributed import extract_on_dask
 from kg.errors import KgError
+from kg.extract.cache import ExtractionCache, extractor_version
+from kg.extract.dask import extract_on_dask
 from kg.extract.workers import extract_all
-from kg.ingest import read_papers
+from kg.readers.ingest import read_papers
 
 from .conftest import SAMPLE
 

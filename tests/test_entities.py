@@ -9,10 +9,10 @@ from kg.catalog import name_key
 from kg.cli import cli
 from kg.entities import describe_entities
 from kg.extract import PaperExtraction, extract
-from kg.ids import paper_id
 from kg.link import link
+from kg.link.overrides import parse_overrides
 from kg.models import EntityType, Graph, Mention, Paper
-from kg.overrides import parse_overrides
+from kg.readers.ids import paper_id
 from kg.store import FalkorStore, write_graph
 from kg.store.neo4j_import import ARRAY_DELIMITER, import_tables
 from kg.store.transfer import read_stored_graph

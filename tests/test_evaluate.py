@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from kg.catalog import name_key
 from kg.cli import cli
 from kg.errors import InputError
-from kg.evaluate import LABEL_OF_TYPE, Score, evaluate, score_names, score_spans
-from kg.gold import GoldDocument, Span, detect_format, read_gold
+from kg.evaluate.gold import GoldDocument, Span, detect_format, read_gold
+from kg.evaluate.scoring import LABEL_OF_TYPE, Score, evaluate, score_names, score_spans
+from kg.evaluate.splits import is_held_out
 from kg.models import EntityType
-from kg.splits import is_held_out
 
 from .conftest import SHARED
 

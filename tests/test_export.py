@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.export import ViewSpec, build_view, from_rows, read_graph, render_html, write_html
-from kg.export.browser import Browser, find_chromium
 from kg.store import FalkorStore
+from tests.browser import Browser, find_chromium
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None, reason="chromium is not installed (apt-get install chromium)"

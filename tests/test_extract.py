@@ -6,8 +6,8 @@ import pytest
 
 from kg.extract import extract
 from kg.extract.pipeline import EXTRACTOR_VERSION
-from kg.ids import paper_id
 from kg.models import EntityType, Mention, Paper
+from kg.readers.ids import paper_id
 
 
 def paper(abstract: str, title: str = "A Study") -> Paper:
@@ -133,7 +133,7 @@ def test_title_and_abstract_offsets_and_evidence(nlp) -> None:  # type: ignore[n
 
 
 def test_sample_page_finds_every_kind(nlp) -> None:  # type: ignore[no-untyped-def]
-    from kg.ingest import read_papers
+    from kg.readers.ingest import read_papers
 
     from .conftest import SAMPLE
 
@@ -184,7 +184,7 @@ def test_huge_abstract_in_bounded_time(request, pipeline: str) -> None:  # type:
 
 def test_worker_processes_give_the_same_result_as_one(full_nlp) -> None:  # type: ignore[no-untyped-def]
     from kg.extract.workers import extract_parallel
-    from kg.ingest import read_papers
+    from kg.readers.ingest import read_papers
 
     from .conftest import SAMPLE
 

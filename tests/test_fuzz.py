@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from kg.errors import InputError
 from kg.extract import extract
-from kg.ingest import FORMATS, read_papers
 from kg.link import link
 from kg.models import Paper
 from kg.readers import parse_field_map
+from kg.readers.ingest import FORMATS, read_papers
 from kg.store.base import graph_rows
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "40"))
@@ -202,7 +202,7 @@ toml_like = st.one_of(
 @fuzz
 @given(text=toml_like)
 def test_overrides_file(text: str) -> None:
-    from kg.overrides import parse_overrides
+    from kg.link.overrides import parse_overrides
 
     try:
         parse_overrides(text, source="kg.toml")

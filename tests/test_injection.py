@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.export.browser import Browser, find_chromium
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository, Variant
 from kg.query import list_queries
 from kg.store import ENTITY_LABELS, FalkorStore, write_graph
+from tests.browser import Browser, find_chromium
 from tests.dumps import dump_graph
 
 CYPHER = [

@@ -1,9 +1,9 @@
 """Linking mentions across a corpus into one entity per thing."""
 
 from kg.extract import PaperExtraction, extract
-from kg.ids import paper_id
 from kg.link import link
 from kg.models import EntityType, Graph, Mention, Paper
+from kg.readers.ids import paper_id
 
 
 def papers(*abstracts: str) -> list[Paper]:

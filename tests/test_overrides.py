@@ -8,10 +8,10 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import InputError
 from kg.extract import extract
-from kg.ids import paper_id
 from kg.link import link
+from kg.link.overrides import load_overrides, parse_overrides
 from kg.models import EntityType, Paper
-from kg.overrides import load_overrides, parse_overrides
+from kg.readers.ids import paper_id
 
 
 def papers(*abstracts: str) -> list[Paper]:

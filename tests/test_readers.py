@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.ingest import read_papers, write_rejected
-from kg.merge import merge_papers
 from kg.readers import parse_field_map
+from kg.readers.dedupe import merge_papers
+from kg.readers.ingest import read_papers, write_rejected
 
 from .conftest import SHARED
 
@@ -126,8 +126,8 @@ def test_paperlists_gzipped_json_array_with_affiliations_and_links() -> None:
 def test_formats_are_detected_from_content_even_gzipped(
     tmp_path: Path, name: str, expected: str
 ) -> None:
-    from kg.ingest import detect_format
     from kg.readers.base import read_head
+    from kg.readers.ingest import detect_format
 
     packed = tmp_path / "input.gz"
     packed.write_bytes(gzip.compress((DATA / name).read_bytes()))

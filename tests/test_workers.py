@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.extract import extract
 from kg.extract.workers import extract_parallel
-from kg.ingest import read_papers
 from kg.link import link
+from kg.readers.ingest import read_papers
 
 from .conftest import SAMPLE, SHARED
 

@@ -16,7 +16,7 @@ Steps:
 2. **Decontamination.** No evaluation text may shape the clusters. Every word 8-gram
    (lowercased spaCy tokens, punctuation and whitespace tokens skipped, so "-LRB-" versus "("
    or "state-of-the-art" versus "state of the art" make no difference) of the SciERC dev
-   abstracts and of the held-out dataset-mention sentences (``kg.splits.is_held_out``) is
+   abstracts and of the held-out dataset-mention sentences (``kg.evaluate.splits.is_held_out``) is
    hashed; a corpus document that shares any of them is dropped whole.
 3. **Vectors.** Word-context counts within +-2 tokens (not across documents) for the
    ``--vocab`` most frequent words with at least ``--min-count`` occurrences (defaults 50,000
@@ -63,7 +63,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
 from threadpoolctl import threadpool_limits
 
-from kg.splits import is_held_out
+from kg.evaluate.splits import is_held_out
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

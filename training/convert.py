@@ -8,7 +8,7 @@ Writes, under ``--out`` (default ``training/corpus``):
   sentences: model selection during ``spacy train`` only
 - ``scierc_dev.spacy``       SciERC dev, never trained on: the test set
 - ``dataset_heldout.spacy``  the held-out fifth of the dataset-mention sentences
-  (``kg.splits.is_held_out``), never trained on: the DATASET test set
+  (``kg.evaluate.splits.is_held_out``), never trained on: the DATASET test set
 - ``stats.json``   counts of documents, spans kept and spans dropped (and why)
 
 Run ``python training/convert.py --help`` for the options.
@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from kg.splits import is_held_out
+from kg.evaluate.splits import is_held_out
 
 __all__ = [
     "LABELS",

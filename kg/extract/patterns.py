@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.names import NOT_NAMES, is_name
+from kg.extract.shapes import NOT_NAMES, is_name
 from kg.models import EntityType
 
 __all__ = [

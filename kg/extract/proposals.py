@@ -3,8 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from kg.extract.names import NOT_NAMES, is_name
 from kg.extract.patterns import head_type
+from kg.extract.shapes import NOT_NAMES, is_name
 from kg.models import EntityType
 
 __all__ = ["Proposal", "find_appositions", "find_proposals", "title_name"]

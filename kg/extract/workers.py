@@ -24,7 +24,7 @@ from kg.extract.pipeline import (
 from kg.models import EntityType, Mention, Paper, Repository
 
 if TYPE_CHECKING:
-    from kg.cache import ExtractionCache
+    from kg.extract.cache import ExtractionCache
 
 __all__ = ["ExtractionCounts", "extract_all", "extract_parallel", "pipeline"]
 
@@ -58,7 +58,7 @@ def extract_all(
     is written as extraction goes and when the iteration ends, even early. ``cache``
     must be of the extractor ``ner`` selects (``extractor_version(ner=ner)``).
     """
-    from kg.cache import from_row, paper_key
+    from kg.extract.cache import from_row, paper_key
 
     counts = counts if counts is not None else ExtractionCounts()
     if cache is None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ids import normalise_arxiv_id, paper_id
 from kg.models import Paper
 from kg.readers.base import (
     clean_text,
@@ -23,6 +22,7 @@ from kg.readers.base import (
     parse_json,
     split_names,
 )
+from kg.readers.ids import normalise_arxiv_id, paper_id
 
 __all__ = ["looks_like_arxiv_snapshot", "paper_from_snapshot", "read_arxiv_snapshot"]
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ids import normalise_arxiv_id, paper_id
 from kg.models import Paper
 from kg.readers.base import (
     MAX_RECORD_BYTES,
@@ -25,6 +24,7 @@ from kg.readers.base import (
     normalise_doi,
     open_binary,
 )
+from kg.readers.ids import normalise_arxiv_id, paper_id
 
 __all__ = ["looks_like_bibtex", "parse_bibtex", "read_bibtex"]
 

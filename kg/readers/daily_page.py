@@ -22,8 +22,8 @@ from datetime import date
 from typing import Any
 
 from kg.errors import InputError
-from kg.ids import paper_id
 from kg.models import Paper
+from kg.readers.ids import paper_id
 
 __all__ = ["looks_like_daily_page", "parse_daily_page"]
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ids import normalise_arxiv_id, paper_id
 from kg.models import Paper
 from kg.readers.base import (
     clean_spacing,
@@ -32,6 +31,7 @@ from kg.readers.base import (
     make_reject,
     split_names,
 )
+from kg.readers.ids import normalise_arxiv_id, paper_id
 
 __all__ = ["looks_like_hf_json", "paper_from_hf", "read_hf_json"]
 

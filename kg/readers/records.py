@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ids import normalise_arxiv_id, paper_id
 from kg.models import Paper
 from kg.readers.base import (
     MAX_RECORD_BYTES,
@@ -32,6 +31,7 @@ from kg.readers.base import (
     parse_json,
     split_names,
 )
+from kg.readers.ids import normalise_arxiv_id, paper_id
 
 __all__ = ["DEFAULT_FIELDS", "FIELDS", "looks_like_records", "parse_field_map", "read_records"]
 

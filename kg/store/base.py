@@ -13,9 +13,9 @@ from functools import cache
 from typing import Any, Protocol
 
 from kg.catalog import spelling_variants
-from kg.ids import author_key, normalise_title
 from kg.models import EntityType, Graph
 from kg.query import load_query
+from kg.readers.ids import author_key, normalise_title
 
 __all__ = [
     "ENTITY_LABELS",

@@ -15,7 +15,7 @@ Traps handled here (measured with falkordblite 0.11):
 * No ``CREATE CONSTRAINT`` and no ``IF NOT EXISTS``: :meth:`ensure_schema` creates
   plain indexes and ignores "already indexed".
 * Two processes on one file would each start a server and the last to save would
-  win: a store holds the database's lock (:mod:`kg.lock`) from open to close, and a
+  win: a store holds the database's lock (:mod:`kg.store.lock`) from open to close, and a
   second process gets "database is in use by process PID (kg build ...)".
 * Redis's own background saves (``save 900 1`` ...) are turned off: a snapshot
   taken half-way through a build could be renamed over the file after we stopped
@@ -50,8 +50,8 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.interrupt import deferred
-from kg.lock import DatabaseLock
 from kg.store.base import Result
+from kg.store.lock import DatabaseLock
 
 __all__ = ["FalkorStore", "close_open_stores"]
 
@@ -91,7 +91,7 @@ class FalkorStore:
     def __init__(self, path: str | Path, *, wait: float = 0.0):
         """Open (or create) the database at ``path``.
 
-        Raises :class:`~kg.lock.DatabaseInUse` when another process holds it for
+        Raises :class:`~kg.store.lock.DatabaseInUse` when another process holds it for
         longer than ``wait`` seconds.
         """
         self.path = Path(path).resolve()

@@ -77,7 +77,7 @@ SCHEMA = pa.schema(
     ]
 )
 # The code extraction runs, relative to the kg package: what it finds and how it is stored.
-_SOURCES = ("extract", "catalog.py", "models.py", "cache.py")
+_SOURCES = ("extract", "catalog.py", "models.py")
 # Rows written per Parquet file while extracting: an interrupted build keeps what it did.
 _ROWS_PER_FILE = 20_000
 # Past this many files in a version's folder, they are merged into one.

@@ -3,7 +3,7 @@
 The client reads the papers (streaming), skips those the cache already holds, and sends
 the rest in partitions of title and abstract; each worker runs kg's extractor and sends
 back the partition's rows as an Arrow table, which the client writes to the Parquet cache
-(:class:`kg.cache.ExtractionCache`): no shared file system is needed. At most a few
+(:class:`kg.extract.cache.ExtractionCache`): no shared file system is needed. At most a few
 partitions per worker are in flight, so the client's memory stays flat.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from kg.cache import SCHEMA, ExtractionCache, extractor_version, paper_key, to_row
 from kg.errors import KgError
+from kg.extract.cache import SCHEMA, ExtractionCache, extractor_version, paper_key, to_row
 from kg.models import Paper
 
 __all__ = ["DaskRun", "extract_on_dask"]

@@ -5,15 +5,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.aliases import head_noun_keys, key_groups, meaning_groups, singular_acronym
 from kg.catalog import Catalog, load_catalog, name_key
-from kg.definitions import restore_definitions, sentence_around
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
-from kg.formed import mention_id, reasons, via
+from kg.link.aliases import head_noun_keys, key_groups, meaning_groups, singular_acronym
+from kg.link.definitions import restore_definitions, sentence_around
+from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
+from kg.link.provenance import mention_id, reasons, via
+from kg.link.variants import find_variants, strip_size
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
-from kg.overrides import Overrides, apply_to_entities, apply_to_mentions
-from kg.variants import find_variants, strip_size
 
 __all__ = ["link"]
 
@@ -40,11 +40,11 @@ def link(
     the type most of its mentions were given.
 
     Before that, each paper's acronym definitions are put back whole
-    (:mod:`kg.definitions`); after it, keys that only split words differently or add
+    (:mod:`kg.link.definitions`); after it, keys that only split words differently or add
     a head noun are joined and long forms of one meaning are one
-    (:mod:`kg.aliases`). Each entity records why it was formed (:mod:`kg.formed`).
+    (:mod:`kg.link.aliases`). Each entity records why it was formed (:mod:`kg.link.provenance`).
 
-    ``overrides`` (the user's file, :mod:`kg.overrides`) drop, merge, split and type
+    ``overrides`` (the user's file, :mod:`kg.link.overrides`) drop, merge, split and type
     names before and after that.
     """
     catalog = catalog or load_catalog()
@@ -209,9 +209,10 @@ def _one_meaning(long_forms: dict[str, set[str]], counts: Counter[str]) -> dict[
     """Map each long form to the one that stands for its meaning, where they differ.
 
     ``Reinforcement learning with verifiers`` and ``Reinforcement Learning with
-    Verifiable Rewards``, both defining RLVR, are one meaning (:func:`kg.aliases.same_meaning`),
-    named by the long form most mentions use. Acronyms inside long forms
-    (``Multimodal LLMs``) are spelled out with the acronyms the corpus defines once.
+    Verifiable Rewards``, both defining RLVR, are one meaning
+    (:func:`kg.link.aliases.same_meaning`), named by the long form most mentions use.
+    Acronyms inside long forms (``Multimodal LLMs``) are spelled out with the acronyms the
+    corpus defines once.
     """
     expansions: dict[str, str] = {}
     for _ in range(2):  # the second pass knows the acronyms the first made unambiguous

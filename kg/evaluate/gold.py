@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ingest import read_text
-from kg.splits import is_held_out
+from kg.evaluate.splits import is_held_out
+from kg.readers.ingest import read_text
 
 __all__ = [
     "FORMATS",
@@ -136,7 +136,7 @@ def read_gold(
     """Read the gold file at ``path`` (format detected unless given).
 
     ``split`` keeps the ``"held-out"`` or ``"train"`` part of gold that has no
-    official split of its own (see :mod:`kg.splits`); the dataset-mention
+    official split of its own (see :mod:`kg.evaluate.splits`); the dataset-mention
     sentences default to ``"held-out"`` so training data is never reported.
     ``limit`` keeps the first documents only.
     """

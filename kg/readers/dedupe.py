@@ -1,15 +1,15 @@
 """Merge the records of one paper read from several sources into one :class:`Paper`.
 
 Two records are the same paper when they share an arXiv id; failing that a DOI;
-failing that a normalised title (:func:`kg.ids.normalise_title`). Records whose
+failing that a normalised title (:func:`kg.readers.ids.normalise_title`). Records whose
 arXiv ids (or DOIs) differ are never merged, whatever their titles.
 """
 
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.ids import normalise_title, paper_id
 from kg.models import Paper
+from kg.readers.ids import normalise_title, paper_id
 
 __all__ = ["identity_keys", "merge_papers", "merge_two"]
 

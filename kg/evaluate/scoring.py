@@ -16,8 +16,8 @@ from typing import Any
 from spacy.language import Language
 
 from kg.catalog import Catalog, load_catalog, name_key, spelling_variants
+from kg.evaluate.gold import Gold, Span
 from kg.extract import PaperExtraction, extract
-from kg.gold import Gold, Span
 from kg.models import EntityType, Paper
 
 __all__ = [
