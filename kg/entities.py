@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.catalog import name_key
-from kg.query import load_query
+from kg.query import load_internal
 from kg.store.base import GraphStore
 
 __all__ = ["EntityReport", "describe_entities"]
@@ -36,12 +36,12 @@ class EntityReport:
 def describe_entities(store: GraphStore, name: str) -> list[EntityReport]:
     """Return every stored entity that goes by ``name`` (``MPI`` may be several)."""
     params = {"key": name_key(name), "name": name.casefold().replace("-", " ")}
-    found = store.run(load_query("lookup_entity").text, params).records()
+    found = store.run(load_internal("lookup_entity").text, params).records()
     reports = []
     for row in found:
         key = {"key": row["key"]}
-        papers = store.run(load_query("lookup_entity_papers").text, key).records()
-        variants = store.run(load_query("lookup_entity_variants").text, key).records()
+        papers = store.run(load_internal("lookup_entity_papers").text, key).records()
+        variants = store.run(load_internal("lookup_entity_variants").text, key).records()
         variants.sort(key=lambda v: (v["link"] != "variant of", v["name"] or "", v["key"]))
         reports.append(
             EntityReport(

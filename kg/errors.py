@@ -6,10 +6,11 @@
      ├─ InputError   unreadable or malformed input (names the file and line)
      ├─ StoreError   graph store unreachable, refused or failed (never shows a password)
      ├─ FetchError   a download failed after its retries (names the URL and the status)
+     ├─ ModelError   a trained model kg cannot use (names its folder and how to fix it)
      └─ QueryError   unknown query, missing or malformed parameter, Cypher failure
 """
 
-__all__ = ["FetchError", "InputError", "KgError", "QueryError", "StoreError"]
+__all__ = ["FetchError", "InputError", "KgError", "ModelError", "QueryError", "StoreError"]
 
 
 class KgError(Exception):
@@ -49,6 +50,10 @@ class StoreError(KgError):
 
 class FetchError(KgError):
     """A download failed: the server refused it, or kept failing after every retry."""
+
+
+class ModelError(KgError):
+    """A trained model that this version of kg cannot load or use."""
 
 
 class QueryError(KgError):

@@ -7,7 +7,10 @@ and declares its parameters::
     // @param name string  the entity's name or one of its aliases
     // @param limit int = 50  most rows returned
 
-Values reach Cypher only as parameters, never as query text.
+Values reach Cypher only as parameters, never as query text. The statements kg runs
+itself (writes, lookups, dumps) live in ``cypher/internal/`` and load with
+:func:`load_internal`; :func:`load_query` and ``kg query`` only reach the queries for
+people.
 """
 
 import re
@@ -19,7 +22,19 @@ from typing import Any
 
 from kg.errors import QueryError
 
-__all__ = ["Param", "Query", "bind_params", "list_queries", "load_query", "query_dir"]
+__all__ = [
+    "INTERNAL",
+    "Param",
+    "Query",
+    "bind_params",
+    "list_queries",
+    "load_internal",
+    "load_query",
+    "query_dir",
+]
+
+# The folder of cypher/ that holds the statements kg runs itself.
+INTERNAL = "internal"
 
 _PARAM = re.compile(r"^//\s*@param\s+(\w+)\s+(string|int|float|bool)(?:\s*=\s*(\S*))?\s*(.*)$")
 _CASTS: dict[str, Any] = {
@@ -42,21 +57,16 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A query file: its name, text, one-paragraph description and parameters."""
+    """A query file: its name, text, one-paragraph description and parameters.
+
+    ``internal`` queries (``cypher/internal/``) are run by kg itself, never by ``kg query``.
+    """
 
     name: str
     text: str
     description: str
     params: tuple[Param, ...]
-
-    @property
-    def is_write(self) -> bool:
-        return self.name.startswith(("write_", "prune_"))
-
-    @property
-    def is_internal(self) -> bool:
-        """Write, lookup and export queries are run by kg itself; `kg query --list` hides them."""
-        return self.is_write or self.name.startswith(("export_", "lookup_", "dump_"))
+    internal: bool = False
 
 
 def query_dir() -> Traversable:
@@ -68,26 +78,41 @@ def query_dir() -> Traversable:
 
 
 def load_query(name: str) -> Query:
-    """Load the query ``name`` (file name without ``.cypher``)."""
-    if not re.fullmatch(r"[\w-]+", name):
-        raise QueryError(f"bad query name {name!r}: use letters, digits, '_' and '-' only")
+    """Load the query for people ``name`` (file name without ``.cypher``)."""
+    _check_name(name)
     path = query_dir().joinpath(f"{name}.cypher")
     if not path.is_file():
+        if query_dir().joinpath(INTERNAL, f"{name}.cypher").is_file():
+            raise QueryError(
+                f"{name!r} is a statement kg runs itself (cypher/{INTERNAL}/{name}.cypher), "
+                "not a query to run by hand; `kg query --list` shows the queries you can run"
+            )
         known = ", ".join(q.name for q in list_queries())
         raise QueryError(f"no query named {name!r}; available: {known}")
     return _parse(name, path.read_text("utf-8"))
 
 
+def load_internal(name: str) -> Query:
+    """Load ``cypher/internal/NAME.cypher``, a statement kg runs itself."""
+    _check_name(name)
+    path = query_dir().joinpath(INTERNAL, f"{name}.cypher")
+    if not path.is_file():
+        raise QueryError(f"no internal statement named {name!r} in cypher/{INTERNAL}/")
+    return _parse(name, path.read_text("utf-8"), internal=True)
+
+
 def list_queries(*, include_internal: bool = False) -> list[Query]:
-    """Return the library's queries sorted by name; write and export queries only on request."""
+    """Return the queries for people sorted by name; with ``include_internal``, kg's own too."""
+    folders = [(query_dir(), False)]
+    if include_internal:
+        folders.append((query_dir().joinpath(INTERNAL), True))
     queries = [
-        _parse(entry.name.removesuffix(".cypher"), entry.read_text("utf-8"))
-        for entry in query_dir().iterdir()
+        _parse(entry.name.removesuffix(".cypher"), entry.read_text("utf-8"), internal=internal)
+        for folder, internal in folders
+        for entry in folder.iterdir()
         if entry.name.endswith(".cypher")
     ]
-    return sorted(
-        (q for q in queries if include_internal or not q.is_internal), key=lambda q: q.name
-    )
+    return sorted(queries, key=lambda q: (q.internal, q.name))
 
 
 def bind_params(query: Query, given: dict[str, str]) -> dict[str, Any]:
@@ -120,7 +145,12 @@ def bind_params(query: Query, given: dict[str, str]) -> dict[str, Any]:
     return bound
 
 
-def _parse(name: str, text: str) -> Query:
+def _check_name(name: str) -> None:
+    if not re.fullmatch(r"[\w-]+", name):
+        raise QueryError(f"bad query name {name!r}: use letters, digits, '_' and '-' only")
+
+
+def _parse(name: str, text: str, *, internal: bool = False) -> Query:
     description: list[str] = []
     params: list[Param] = []
     for line in text.splitlines():
@@ -133,4 +163,4 @@ def _parse(name: str, text: str) -> Query:
             params.append(Param(pname, ptype, default, help_.strip()))
         elif not params:
             description.append(line.lstrip("/").strip())
-    return Query(name, text, " ".join(d for d in description if d), tuple(params))
+    return Query(name, text, " ".join(d for d in description if d), tuple(params), internal)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.models import Paper
-from kg.query import load_query
+from kg.query import load_internal
 from kg.readers.dedupe import identity_keys
 from kg.readers.ids import normalise_title
 from kg.store.base import GraphStore
@@ -45,7 +45,7 @@ def split_new(store: GraphStore, papers: Iterable[Paper]) -> tuple[list[Paper], 
     known: set[tuple[str, str]] = set()
     ids: set[str] = set()
     for stored_id, arxiv_id, doi, title_key, title in store.run(
-        load_query("lookup_paper_keys").text
+        load_internal("lookup_paper_keys").text
     ).rows:
         ids.add(stored_id)
         if arxiv_id:
@@ -67,7 +67,7 @@ def split_new(store: GraphStore, papers: Iterable[Paper]) -> tuple[list[Paper], 
 
 def entity_counts(store: GraphStore, keys: Sequence[str]) -> dict[str, EntityCount]:
     """Return the stored counts of the entities ``keys`` (missing ones are not stored yet)."""
-    text = load_query("lookup_entity_counts").text
+    text = load_internal("lookup_entity_counts").text
     counts: dict[str, EntityCount] = {}
     for start in range(0, len(keys), _BATCH):
         result = store.run(text, {"keys": list(keys[start : start + _BATCH])})

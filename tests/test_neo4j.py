@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import StoreError
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository
-from kg.query import bind_params, list_queries, load_query
+from kg.query import bind_params, list_queries, load_internal
 from kg.store import FalkorStore, write_graph
 from kg.store.base import ENTITY_LABELS, WRITE_ORDER, changed_rows, graph_rows, write_statements
 from kg.store.neo4j import Neo4jStore, schema_statements
@@ -100,7 +100,7 @@ def test_statements_never_contain_input_values(evil: str) -> None:
         [(evil, evil)],
         [Repository(evil, f"https://github.com/{evil}", "code", evil, 0, 1)],
     )
-    library = {load_query(name).text for name in (*WRITE_ORDER, "prune_orphan_entities")}
+    library = {load_internal(name).text for name in (*WRITE_ORDER, "prune_orphan_entities")}
     statements = list(write_statements(graph_rows(graph)))
     assert statements
     for name, text, params in statements:

@@ -1,11 +1,16 @@
 """The Cypher library: every query parses its header, binds parameters and runs."""
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import cli
 from kg.errors import QueryError
-from kg.query import bind_params, list_queries, load_query
+from kg.query import bind_params, list_queries, load_internal, load_query
+
+from .conftest import ROOT
 
 # Arguments that make each read query return rows on the sample page.
 SAMPLE_ARGS = {
@@ -24,6 +29,40 @@ def test_library_has_the_documented_read_queries() -> None:
     assert set(SAMPLE_ARGS) <= set(READ_QUERIES)
     for query in list_queries(include_internal=True):
         assert query.description, f"{query.name}.cypher has no header comment"
+
+
+def test_the_statements_kg_runs_itself_are_in_their_own_folder() -> None:
+    internal = sorted(p.stem for p in (ROOT / "cypher" / "internal").glob("*.cypher"))
+    people = sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
+    assert READ_QUERIES == people
+    everything = list_queries(include_internal=True)
+    assert [q.name for q in everything if q.internal] == internal
+    assert [q.name for q in everything if not q.internal] == people
+    assert {"write_papers", "prune_orphan_entities", "stats_labels", "count_nodes"} <= set(internal)
+    assert not set(internal) & set(people)
+    statement = load_internal("write_papers")
+    assert statement.internal
+    assert statement.text == (ROOT / "cypher/internal/write_papers.cypher").read_text("utf-8")
+
+
+def test_an_internal_statement_is_not_a_query_to_run() -> None:
+    with pytest.raises(QueryError, match=r"'write_papers' is a statement kg runs itself"):
+        load_query("write_papers")
+    with pytest.raises(QueryError, match="no internal statement named 'papers_mentioning'"):
+        load_internal("papers_mentioning")
+    with pytest.raises(QueryError, match="bad query name"):
+        load_query("internal/write_papers")
+
+
+def test_kg_query_refuses_an_internal_statement_in_one_line(sample_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", "write_papers", "--db", str(sample_db)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "Error: 'write_papers' is a statement kg runs itself "
+        "(cypher/internal/write_papers.cypher), not a query to run by hand; "
+        "`kg query --list` shows the queries you can run\n"
+    )
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("name", READ_QUERIES)

@@ -11,7 +11,7 @@ import pytest
 from kg.errors import StoreError
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
 from kg.store import FalkorStore, write_graph
-from kg.store.base import graph_rows
+from kg.store.base import graph_rows, write_statements
 
 
 def counts(store: FalkorStore) -> tuple[int, int]:
@@ -201,3 +201,26 @@ def test_building_on_more_papers_leaves_no_stale_entity(tmp_path: Path, nlp) -> 
         fresh_keys = {r[0] for r in fresh.run("MATCH (e:Entity) RETURN e.key").rows}
     assert keys == fresh_keys
     assert "zqt" not in keys
+
+
+def test_a_batch_size_below_one_is_a_store_error(store, sample_graph) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError) as raised:
+        write_graph(store, sample_graph, batch_size=0)
+    assert str(raised.value) == (
+        "cannot write in batches of 0 rows: the batch size must be 1 or more (--batch-size)"
+    )
+
+
+def test_an_entity_of_an_unknown_type_is_a_store_error() -> None:
+    from .test_neo4j import tiny_graph
+
+    rows = graph_rows(tiny_graph())
+    rows["write_entities"][0]["type"] = "Robot"
+    key = rows["write_entities"][0]["key"]
+    with pytest.raises(StoreError) as raised:
+        list(write_statements(rows))
+    assert str(raised.value) == (
+        f"cannot label entity {key!r}: its type 'Robot' is not one of "
+        "Method, Dataset, Model, Task, Metric, Organization; "
+        "give it one of these (kg.models.EntityType)"
+    )

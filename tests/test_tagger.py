@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import Adam
 
+from kg.errors import ModelError
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import emissions, featurize
 from kg.extract.tagger import EntityTagger
@@ -168,5 +169,5 @@ def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "model")
     cfg = tmp_path / "model" / "kg_ner" / "cfg"
     cfg.write_text(cfg.read_text().replace('"templates"', '"templates_old"'), "utf-8")
-    with pytest.raises(ValueError, match="trained with other features"):
+    with pytest.raises(ModelError, match="trained with other features"):
         spacy.load(tmp_path / "model")

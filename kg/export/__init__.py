@@ -8,7 +8,7 @@ and ``write_file`` write that view.
 from kg.export.files import FILE_FORMATS, write_file
 from kg.export.graph import from_rows, read_graph
 from kg.export.html import COLOURINGS, SIZINGS, TYPE_COLOURS, ViewStats, render_html, write_html
-from kg.export.views import DEFAULT_VIEW, VIEWS, ViewSpec, build_view, read_view
+from kg.export.views import DEFAULT_VIEW, VIEW_TYPES, VIEWS, ViewSpec, build_view, read_view
 
 __all__ = [
     "COLOURINGS",
@@ -17,6 +17,7 @@ __all__ = [
     "SIZINGS",
     "TYPE_COLOURS",
     "VIEWS",
+    "VIEW_TYPES",
     "ViewSpec",
     "ViewStats",
     "build_view",

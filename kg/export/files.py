@@ -9,10 +9,17 @@ from typing import Any
 import networkx as nx
 
 from kg.atomic import atomic_open
+from kg.errors import KgError
 
 __all__ = ["FILE_FORMATS", "to_plain", "write_atomic", "write_file"]
 
-FILE_FORMATS = ("graphml", "gexf", "json", "csv")
+# format -> what it is and which tools read it (the help of `kg export FORMAT`).
+FILE_FORMATS: dict[str, str] = {
+    "graphml": "GraphML (yEd, Cytoscape, Gephi).",
+    "gexf": "GEXF (Gephi).",
+    "json": "node-link JSON (d3, networkx.node_link_graph).",
+    "csv": "CSV: DIR/nodes.csv and DIR/edges.csv (an edge list with weights).",
+}
 
 
 def write_file(view: nx.Graph, path: str | Path, *, format: str) -> list[Path]:
@@ -39,7 +46,7 @@ def write_file(view: nx.Graph, path: str | Path, *, format: str) -> list[Path]:
     elif format == "gexf":
         text = "\n".join(nx.generate_gexf(plain)) + "\n"
     else:
-        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FILE_FORMATS)}")
+        raise KgError(f"unknown format {format!r}; choose one of {', '.join(FILE_FORMATS)}")
     write_atomic(path, text)
     return [path]
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.query import load_query
+from kg.query import load_internal
 from kg.store.base import GraphStore
 
 __all__ = ["Node", "from_rows", "read_graph"]
@@ -17,9 +17,9 @@ Node = tuple[str, str]
 def read_graph(store: GraphStore) -> nx.Graph:
     """Read papers, entities, repositories and their links from ``store`` into networkx."""
     return from_rows(
-        store.run(load_query("export_papers").text).records(),
-        store.run(load_query("export_entities").text).records(),
-        store.run(load_query("export_links").text).records(),
+        store.run(load_internal("export_papers").text).records(),
+        store.run(load_internal("export_entities").text).records(),
+        store.run(load_internal("export_links").text).records(),
     )
 
 

@@ -50,8 +50,10 @@ COMMUNITY_COLOURS = (
     "#8c564b",
     "#bcbd22",
 )
-COLOURINGS = ("type", "community")
-SIZINGS = ("degree", "mentions")
+# colouring -> what it colours nodes by (the help of `kg export html --colour`).
+COLOURINGS: dict[str, str] = {"type": "entity type", "community": "Louvain community"}
+# sizing -> what it sizes nodes by (the help of `kg export html --size`).
+SIZINGS: dict[str, str] = {"degree": "their links", "mentions": "how often they are mentioned"}
 # Above this many nodes the layout is computed once in Python and physics stays off.
 PHYSICS_NODE_LIMIT = 1500
 # On a static large view only the biggest nodes carry a label (all stay searchable).

@@ -10,11 +10,28 @@ import networkx as nx
 from kg.catalog import name_key
 from kg.errors import KgError
 from kg.export.graph import Node, read_graph
+from kg.models import EntityType
 from kg.store.base import GraphStore
 
-__all__ = ["DEFAULT_VIEW", "HUB_LIMIT", "VIEWS", "ViewSpec", "build_view", "read_view"]
+__all__ = [
+    "DEFAULT_VIEW",
+    "HUB_LIMIT",
+    "VIEWS",
+    "VIEW_TYPES",
+    "ViewSpec",
+    "build_view",
+    "read_view",
+]
 
-VIEWS = ("overlap", "concepts", "bipartite", "ego")
+# view name -> what it draws (the help of `kg export --view`).
+VIEWS: dict[str, str] = {
+    "overlap": "papers joined by shared entities",
+    "concepts": "entities named together",
+    "bipartite": "papers and entities",
+    "ego": "around --entity or --paper",
+}
+# The kinds of entity node a view can keep (ViewSpec.types): the entity types and repositories.
+VIEW_TYPES: tuple[str, ...] = (*(t.value for t in EntityType), "Repository")
 # Papers and the entities they name, coloured by type: the shared entities are the
 # overlap, and each link's tooltip carries its evidence sentence.
 DEFAULT_VIEW = "bipartite"

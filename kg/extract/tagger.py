@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model, Optimizer
 
 from kg.atomic import atomic_open
+from kg.errors import ModelError
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import TEMPLATES, emissions, featurize
 
@@ -329,7 +330,11 @@ class EntityTagger(TrainablePipe):  # type: ignore[misc]
         path = Path(path)
         cfg = srsly.read_json(path / "cfg")
         if cfg.get("templates") != len(TEMPLATES):
-            raise ValueError(f"{path}: trained with other features; retrain it")
+            raise ModelError(
+                f"{path}: this NER model was trained with other features "
+                f"({cfg.get('templates')} feature templates; this kg uses {len(TEMPLATES)}). "
+                "Retrain it (training/train.sh), or run with --no-ner"
+            )
         self.cfg["labels"] = list(cfg["labels"])
         self.model.set_dim("nO", len(self.tags), force=True)
         self.model.set_dim("nR", int(cfg["rows"]), force=True)

@@ -10,11 +10,12 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from kg.catalog import spelling_variants
+from kg.errors import StoreError
 from kg.models import EntityType, Graph
-from kg.query import load_query
+from kg.query import load_internal
 from kg.readers.ids import author_key, normalise_title
 
 __all__ = [
@@ -70,7 +71,11 @@ class WriteStats:
 
 
 class GraphStore(Protocol):
-    """A graph database kg can write to and query."""
+    """A graph database kg can write to and query; ``with store:`` closes it."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> Result:
         """Run one Cypher statement with parameters and return its rows."""
@@ -182,7 +187,10 @@ def write_graph(
     they mention. ``progress(query_name, rows_done)`` is called after each batch.
     """
     if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        raise StoreError(
+            f"cannot write in batches of {batch_size} rows: the batch size must be 1 or more "
+            "(--batch-size)"
+        )
     store.ensure_schema()
     rows_by_query = graph_rows(graph)
     stored: dict[str, str] = {}
@@ -213,8 +221,8 @@ def write_statements(
         if name == "write_paper_hashes":
             # Every link is in place: an entity left without any (its key changed as the
             # corpus grew) is a stale duplicate. The hashes still come last.
-            yield "prune_orphan_entities", load_query("prune_orphan_entities").text, {}
-        text = load_query(name).text
+            yield "prune_orphan_entities", load_internal("prune_orphan_entities").text, {}
+        text = load_internal(name).text
         for batch in _batches(rows_by_query.get(name, []), batch_size):
             yield name, text, {"rows": list(batch)}
         if name == "write_entities":
@@ -267,7 +275,7 @@ def changed_rows(
 
 def _stored_hashes(store: GraphStore, ids: Sequence[str], batch_size: int) -> dict[str, str]:
     """Return the content hash stored on each of the papers ``ids`` that exist."""
-    text = load_query("lookup_paper_hashes").text
+    text = load_internal("lookup_paper_hashes").text
     hashes: dict[str, str] = {}
     for batch in _batches(ids, batch_size):
         for paper_id, digest in store.run(text, {"ids": list(batch)}).rows:
@@ -287,8 +295,9 @@ def _label_statements(
     keys_by_label: dict[str, list[str]] = {label: [] for label in ENTITY_LABELS}
     for row in entity_rows:
         if row["type"] not in keys_by_label:
-            raise ValueError(
-                f"unknown entity type {row['type']!r}; expected one of {ENTITY_LABELS}"
+            raise StoreError(
+                f"cannot label entity {row['key']!r}: its type {row['type']!r} is not one of "
+                f"{', '.join(ENTITY_LABELS)}; give it one of these (kg.models.EntityType)"
             )
         keys_by_label[row["type"]].append(row["key"])
     for label, keys in keys_by_label.items():
@@ -324,7 +333,7 @@ def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
 @cache
 def _write_queries_digest() -> str:
     """Digest of the write queries: changing one makes every paper count as changed."""
-    text = "\n".join(load_query(name).text for name in WRITE_ORDER)
+    text = "\n".join(load_internal(name).text for name in WRITE_ORDER)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository, Variant
-from kg.query import load_query
+from kg.query import load_internal
 from kg.store.base import GraphStore, WriteStats, write_graph
 
 __all__ = ["copy_graph", "read_stored_graph"]
@@ -17,7 +17,7 @@ def read_stored_graph(store: GraphStore) -> Graph:
     """
 
     def records(name: str) -> list[dict[str, Any]]:
-        return store.run(load_query(name).text).records()
+        return store.run(load_internal(name).text).records()
 
     papers = [
         Paper(
