@@ -17,8 +17,8 @@ import json
 import re
 from pathlib import Path
 
-from kg.catalog import name_key
 from kg.extract.acronyms import find_acronyms
+from kg.names import name_key
 
 _SPACED_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 

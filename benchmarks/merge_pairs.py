@@ -28,11 +28,11 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from kg.catalog import name_key
 from kg.evaluate.scoring import Score
 from kg.extract import extract, load_nlp
 from kg.link import link
 from kg.models import Graph, Paper
+from kg.names import name_key
 from kg.readers.ids import paper_id
 from kg.readers.ingest import read_papers
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.catalog import name_key
 from kg.cli import cli
 from kg.errors import InputError
 from kg.evaluate.gold import GoldDocument, Span, detect_format, read_gold
 from kg.evaluate.scoring import LABEL_OF_TYPE, Score, evaluate, score_names, score_spans
 from kg.evaluate.splits import is_held_out
 from kg.models import EntityType
+from kg.names import name_key
 
 from .conftest import SHARED
 

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from kg.catalog import load_catalog, name_key
+from kg.catalog import load_catalog
 from kg.extract import extract
 from kg.link import link
 from kg.link.variants import find_variants
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Variant
+from kg.names import name_key
 from kg.store import FalkorStore, write_graph
 from kg.store.transfer import read_stored_graph
 

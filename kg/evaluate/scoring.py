@@ -15,10 +15,11 @@ from typing import Any
 
 from spacy.language import Language
 
-from kg.catalog import Catalog, load_catalog, name_key, spelling_variants
+from kg.catalog import Catalog, load_catalog
 from kg.evaluate.gold import Gold, Span
 from kg.extract import PaperExtraction, extract
 from kg.models import EntityType, Paper
+from kg.names import name_key, spelling_variants
 
 __all__ = [
     "LABEL_OF_TYPE",

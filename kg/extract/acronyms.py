@@ -9,6 +9,8 @@ start a word of the long form.
 import re
 from dataclasses import dataclass
 
+from kg.names import is_plural_acronym, singular_acronym
+
 __all__ = ["Acronym", "find_acronyms", "match_long_form"]
 
 # A short form: 2-12 characters, starts with a letter or digit, at least one capital,
@@ -276,9 +278,7 @@ def _last_word(short: str, words: list[str], start: int) -> int:
     >>> _last_word("MLLMs", ["Multimodal", "LLMs"], 0)
     1
     """
-    letters = [c for c in short if c.isalnum()]
-    if len(letters) > 2 and letters[-1] == "s" and letters[-2].isupper():
-        letters = letters[:-1]
+    letters = [c for c in singular_acronym(short) if c.isalnum()]
     last = letters[-1].casefold()
 
     def starts_with_last(word: str) -> bool:
@@ -314,7 +314,7 @@ def match_long_form(short: str, words: list[str]) -> int | None:
     >>> match_long_form("BEIR", ["retrieval", "tasks", "spanning", "text"]) is None
     True
     """
-    if len(short) > 2 and short[-1] == "s" and short[-2].isupper():
+    if is_plural_acronym(short):
         # ``DOFs``, ``CoTs``: the plural ``s`` is no letter of the long form.
         singular = match_long_form(short[:-1], words)
         if singular is not None:

@@ -22,13 +22,14 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.catalog import Catalog, CatalogEntry, load_catalog, name_key, spelling_variants
+from kg.catalog import Catalog, CatalogEntry, load_catalog
 from kg.extract.acronyms import find_acronyms
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
 from kg.extract.sentences import Sentences, sentence_starts
 from kg.extract.tagger import MODEL_SPANS
 from kg.models import EntityType, Mention, Paper, Repository
+from kg.names import name_key, singular_acronym, singular_long, spelling_variants
 
 __all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
 
@@ -295,11 +296,11 @@ class RuleMatcher:
                 type_, canonical, weight = entry.type, entry.canonical, 3
             elif right_after := _type_right_after(after):
                 type_, weight = right_after, 2
-                canonical = _singular_long(acronym.short, acronym.long)
+                canonical = singular_long(acronym.short, acronym.long)
             else:
                 type_, weight = _long_form_type(acronym.long), 1
-                canonical = _singular_long(acronym.short, acronym.long)
-            short = _singular_short(acronym.short)
+                canonical = singular_long(acronym.short, acronym.long)
+            short = singular_acronym(acronym.short)
             for start, end in (
                 (acronym.short_start, acronym.short_end),
                 (acronym.long_start, acronym.long_end),
@@ -636,18 +637,6 @@ def _type_right_after(text: str) -> EntityType | None:
 def _long_form_type(long: str) -> EntityType:
     last = re.split(r"[\s-]", long)[-1]
     return head_type(last) or EntityType.METHOD
-
-
-def _singular_short(short: str) -> str:
-    """``LLMs`` -> ``LLM``; ``PPO`` unchanged."""
-    return short[:-1] if re.fullmatch(r"[A-Z]{2,}s", short) else short
-
-
-def _singular_long(short: str, long: str) -> str:
-    """``Large Language Models`` -> ``Large Language Model`` when the short form is plural."""
-    if re.fullmatch(r"[A-Z]{2,}s", short) and long.endswith("s"):
-        return long[:-1]
-    return long
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -3,13 +3,14 @@
 A sentence ends at ``.``, ``!`` or ``?`` (closing quotes and brackets included)
 followed by white space and a character that may start a sentence, unless the
 word before is an abbreviation (``e.g.``, ``et al.``, ``Fig.``). One regular
-expression over the text: no tokens needed.
+expression over the text: no tokens needed. The extractor and the linker both cut
+evidence sentences here, so a mention gets the same sentence on either path (#15).
 """
 
 import bisect
 import re
 
-__all__ = ["Sentences", "sentence_starts"]
+__all__ = ["Sentences", "sentence_around", "sentence_starts"]
 
 # Closing and opening quotes and brackets, curly quotes written as escapes.
 _CLOSE = "\"')\\]\u201d\u2019"
@@ -35,6 +36,18 @@ def sentence_starts(text: str) -> list[int]:
             continue
         starts.append(match.end())
     return starts
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence of ``text`` holding the character at ``offset``, stripped.
+
+    For one offset; :class:`Sentences` cuts many of one text without splitting it again.
+
+    >>> text = "We follow Schulman et al. 2017 and use PPO on Atari. It works."
+    >>> sentence_around(text, text.index("PPO")), sentence_around(text, len(text) - 3)
+    ('We follow Schulman et al. 2017 and use PPO on Atari.', 'It works.')
+    """
+    return Sentences(text, sentence_starts(text)).at(offset)
 
 
 class Sentences:

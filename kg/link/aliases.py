@@ -1,9 +1,9 @@
-"""Decide when two names of a corpus are one entity beyond :func:`~kg.catalog.name_key`.
+"""Decide when two names of a corpus are one entity beyond :func:`~kg.names.name_key`.
 
 Two rules, both used by :func:`kg.link.link`:
 
-- :func:`compact_key`: spellings that differ only in where words are split
-  (``multi-modal``/``multimodal``, ``fine-tuning``/``finetuning``) or in a ``.0``
+- :func:`~kg.names.compact_key`: spellings that differ only in where words are
+  split (``multi-modal``/``multimodal``, ``fine-tuning``/``finetuning``) or in a ``.0``
   version (``Gemini-3``/``Gemini-3.0``).
 - :func:`meaning_groups`: the long forms a corpus gives one acronym, grouped by
   meaning. ``RLVR`` as ``Reinforcement Learning with Verifiable Rewards`` and as
@@ -14,17 +14,10 @@ Two rules, both used by :func:`kg.link.link`:
 import re
 from collections.abc import Iterable, Mapping
 
-__all__ = [
-    "compact_key",
-    "head_noun_keys",
-    "key_groups",
-    "meaning_groups",
-    "same_meaning",
-    "singular_acronym",
-]
+from kg.names import compact_key, singular_acronym
 
-_JOIN = re.compile(r"(?<!\d) | (?!\d)")  # a space not between two digits
-_DOT_ZERO = re.compile(r"(?<=\d)\.0(?![\d.])")
+__all__ = ["head_noun_keys", "key_groups", "meaning_groups", "same_meaning"]
+
 # Words that only say what kind of thing a name is: ``Vision-Language-Action models``.
 _HEAD_NOUNS = frozenset(
     "model network method algorithm framework approach architecture system technique scheme".split()
@@ -34,37 +27,12 @@ _FUNCTION_WORDS = frozenset("a an and for from in of on or the to via with".spli
 _ENDING = re.compile(r"(?:ing|able|ible|ed|ers|er|es|e|s|ies|y)$")
 
 
-def singular_acronym(short: str) -> str:
-    """``CoTs``, ``VLAs``, ``LLMs`` -> ``CoT``, ``VLA``, ``LLM``; ``SIMS`` and ``Ms`` stay.
-
-    >>> [singular_acronym(s) for s in ("CoTs", "LLMs", "SIMS", "Ms", "PPO")]
-    ['CoT', 'LLM', 'SIMS', 'Ms', 'PPO']
-    """
-    return re.sub(r"(?<=[A-Z])s$", "", short) if len(short) > 2 else short
-
-
-def compact_key(key: str) -> str:
-    """Return ``key`` (a :func:`name_key`) without word breaks, and ``3.0`` as ``3``.
-
-    Digits on both sides of a space keep it: ``llama 3 1b`` is not ``llama 31b``.
-
-    >>> from kg.catalog import name_key
-    >>> compact_key(name_key("Multi-Modal LLMs")) == compact_key(name_key("multimodal LLM"))
-    True
-    >>> compact_key(name_key("Gemini-3.0-Pro")) == compact_key(name_key("Gemini 3 Pro"))
-    True
-    >>> compact_key("llama 3 1b"), compact_key("qwen2.5 vl 7b")
-    ('llama3 1b', 'qwen2.5vl7b')
-    """
-    return _JOIN.sub("", _DOT_ZERO.sub("", key))
-
-
 def _stems(long: str, expansions: Mapping[str, str]) -> list[str]:
     """Content words of a long form, cut to comparable stems; known acronyms spelled out."""
     words: list[str] = []
     for word in re.split(r"[\s/-]+", long):
         bare = word.strip("()[],.;:'\"")
-        expanded = expansions.get(bare) or expansions.get(bare[:-1] if bare.endswith("s") else "")
+        expanded = expansions.get(bare) or expansions.get(singular_acronym(bare))
         if expanded and expanded != long:
             words += re.split(r"[\s/-]+", expanded)
         elif bare:

@@ -5,15 +5,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kg.catalog import Catalog, load_catalog, name_key
+from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
-from kg.link.aliases import head_noun_keys, key_groups, meaning_groups, singular_acronym
-from kg.link.definitions import restore_definitions, sentence_around
+from kg.extract.sentences import sentence_around
+from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
+from kg.link.definitions import restore_definitions
 from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.link.provenance import mention_id, reasons, via
 from kg.link.variants import find_variants, strip_size
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
+from kg.names import name_key, singular_acronym
 
 __all__ = ["link"]
 
@@ -279,7 +281,8 @@ def _bare_acronyms(
         for section, text in (("title", paper.title), ("abstract", paper.abstract)):
             for match in _TOKEN.finditer(text):
                 token = match.group()
-                short = token if token in known else token[:-1] if token[:-1] in known else None
+                singular = singular_acronym(token)
+                short = token if token in known else singular if singular in known else None
                 if short is None:
                     continue
                 start, end = match.span()

@@ -13,15 +13,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from kg.catalog import Catalog, name_key
+from kg.catalog import Catalog
 from kg.extract.acronyms import Acronym, find_acronyms
 from kg.extract.patterns import head_type
+from kg.extract.sentences import sentence_around
 from kg.models import EntityType, Mention, Paper
+from kg.names import name_key, singular_acronym, singular_long
 
-__all__ = ["restore_definitions", "sentence_around"]
-
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z0-9])")
-_PLURAL_SHORT = re.compile(r"[A-Z]{2,}s")
+__all__ = ["restore_definitions"]
 
 
 def restore_definitions(
@@ -55,9 +54,8 @@ def _restore(
     catalog: Catalog,
 ) -> list[Mention]:
     spans = ((acronym.long_start, acronym.long_end), (acronym.short_start, acronym.short_end))
-    short, long = acronym.short, acronym.long
-    if _PLURAL_SHORT.fullmatch(short):  # LLMs: Large Language Models
-        short, long = short[:-1], long[:-1] if long.endswith("s") else long
+    # LLMs: Large Language Models, CoTs: Chains of Thoughts
+    short, long = singular_acronym(acronym.short), singular_long(acronym.short, acronym.long)
     if any((m.start, m.end) == spans[0] and short in m.aliases for m in place):
         return place
     touched = [m for m in place if any(m.start < end and start < m.end for start, end in spans)]
@@ -92,10 +90,3 @@ def _restore(
 def _type_of(long: str) -> EntityType:
     """The type a long form's last word suggests (``... Benchmark``: a dataset)."""
     return head_type(re.split(r"[\s-]", long)[-1]) or EntityType.METHOD
-
-
-def sentence_around(text: str, offset: int) -> str:
-    """The sentence of ``text`` that contains ``offset`` (split at ``. ``, ``! ``, ``? ``)."""
-    starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text, 0, offset))]
-    end = _SENTENCE_END.search(text, offset)
-    return text[starts[-1] : end.start() + 1 if end else len(text)].strip()

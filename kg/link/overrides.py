@@ -9,7 +9,7 @@ split = ["MPI"]                  # bare uses are never linked to another paper's
 "LoCoMo" = "Dataset"
 ```
 
-Names are compared by :func:`~kg.catalog.name_key`: case, hyphens and plurals do not matter.
+Names are compared by :func:`~kg.names.name_key`: case, hyphens and plurals do not matter.
 """
 
 import tomllib
@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.catalog import name_key
 from kg.errors import InputError
 from kg.models import Entity, EntityType, Mention
+from kg.names import name_key
 
 __all__ = [
     "Overrides",
@@ -35,7 +35,7 @@ _SECTIONS = ("ignore", "split", "merge", "types")
 
 @dataclass(frozen=True, slots=True)
 class Overrides:
-    """User decisions the linker applies, every name as its :func:`~kg.catalog.name_key`."""
+    """User decisions the linker applies, every name as its :func:`~kg.names.name_key`."""
 
     ignore: frozenset[str] = frozenset()
     split: frozenset[str] = frozenset()

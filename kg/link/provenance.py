@@ -9,9 +9,9 @@ the stored ones without repeating or contradicting them:
 - ``same meaning: Reinforcement learning with verifiers``: another long form of the
   same acronym, with the same meaning (:func:`kg.link.aliases.same_meaning`).
 - ``spelling: Proximal Policy Optimisation``: a spelling with the same key
-  (:func:`kg.catalog.name_key`: case, hyphens, plurals, -ise/-ize).
+  (:func:`kg.names.name_key`: case, hyphens, plurals, -ise/-ize).
 - ``split words: multimodal llm``, ``head noun: vision language action model``: keys
-  joined by :func:`kg.link.aliases.compact_key` and :func:`kg.link.aliases.head_noun_keys`.
+  joined by :func:`kg.names.compact_key` and :func:`kg.link.aliases.head_noun_keys`.
 - ``catalog alias: PPO``: the catalog gave the name its canonical form.
 - ``override merge: Gradient Echo Sampler``: the overrides file merged the name in.
 
@@ -20,9 +20,8 @@ A paper's link to the entity says which components found it there (``PaperEntity
 
 from collections.abc import Collection, Mapping
 
-from kg.catalog import name_key
-from kg.link.aliases import singular_acronym
 from kg.models import Mention
+from kg.names import name_key, singular_acronym
 
 __all__ = ["MentionId", "mention_id", "reasons", "via"]
 

@@ -3,8 +3,9 @@
 import re
 from collections.abc import Mapping
 
-from kg.catalog import Catalog, name_key
+from kg.catalog import Catalog
 from kg.models import Entity, EntityType, Variant
+from kg.names import name_key
 
 __all__ = ["find_variants", "strip_size", "strip_tag", "strip_version"]
 
