@@ -12,7 +12,10 @@ import click
 from kg.errors import InputError, KgError
 from kg.evaluate.gold import FORMATS as GOLD_FORMATS
 from kg.evaluate.gold import SPLITS
+from kg.export import COLOURINGS, DEFAULT_VIEW, FILE_FORMATS, SIZINGS, VIEW_TYPES, VIEWS
 from kg.models import Paper
+from kg.readers.ingest import FORMATS
+from kg.store.base import GraphStore
 
 __all__ = ["cli", "main"]
 
@@ -58,8 +61,8 @@ format_option = click.option(
     "--format",
     "format_",
     default=None,
-    help="Input format: daily-page, hf-daily, arxiv-atom, arxiv-snapshot, bibtex or records "
-    "(default: detected from each file's content).",
+    type=click.Choice(list(FORMATS)),
+    help="Input format (default: detected from each file's content).",
 )
 map_option = click.option(
     "--map",
@@ -195,34 +198,32 @@ def build(
         kg build examples/daily_papers_page.txt --db kg.db --html kg.html
         NEO4J_PASSWORD=... kg build examples/daily_papers_page.txt --neo4j
     """
-    from kg.link import link
+    from kg.build import build_graph, extract_papers, store_graph
     from kg.link.overrides import load_overrides
-    from kg.store import open_store, write_graph
+    from kg.store import open_store
 
     forced = load_overrides(overrides) if overrides else None
     # Connect first: a wrong Neo4j setting should fail before the slow extraction.
     target = _open_neo4j(**neo4j) if use_neo4j else None
     try:
         papers = _read_all(inputs, format_, strict, map_, rejected=_rejected_path(db))
-        cache_dir = cache_dir or str(Path(db).resolve().parent / "kg-cache")
-        with _extraction(papers, workers, not no_ner, cache_dir, no_cache) as bar:
-            graph = link(bar, overrides=forced)
+        cache = None if no_cache else _cache_dir(cache_dir, db)
+        run = extract_papers(papers, workers=workers, ner=not no_ner, cache_dir=cache)
+        with _extraction(run) as bar:
+            graph = build_graph(bar, overrides=forced)
     except BaseException:
         if target is not None:
             target.close()
         raise
-    store = target or open_store(db)
-    where = _describe_store(store) if use_neo4j else db
-    try:
-        written = write_graph(store, graph, batch_size=batch_size)
+    where = _describe_store(target) if use_neo4j else db
+    with target or open_store(db) as store:
+        written = store_graph(store, graph, batch_size=batch_size)
         counts = _counts(store)
         if html:
             from kg.export import ViewSpec, read_view, write_html
 
             view, notes = read_view(store, ViewSpec(top=BUILD_VIEW_TOP))
             write_html(view, html, notes=notes)
-    finally:
-        store.close()
     click.echo(
         f"Stored {len(graph.papers)} papers{_unchanged(written)}, {len(graph.entities)} "
         f"entities and {len(graph.repositories)} repository links in {where} "
@@ -288,30 +289,29 @@ def extract_command(
         kg extract examples/daily_papers_page.txt --json | head
         kg extract papers.json --engine dask --scheduler tcp://head:8786 --cache /shared/kg
     """
-    from kg.extract.cache import ExtractionCache, extractor_version
+    from kg.build import extract_papers
 
     papers = _read_all(inputs, format_, strict, map_)
     if engine == "dask":
-        from kg.extract.dask import extract_on_dask
-
-        cache = ExtractionCache(cache_dir or "kg-cache", extractor_version(ner=not no_ner))
-        run = extract_on_dask(
+        run = extract_papers(
             papers,
-            cache,
-            scheduler=scheduler,
+            workers=workers,
             ner=not no_ner,
+            cache_dir=cache_dir or "kg-cache",
+            engine="dask",
+            scheduler=scheduler,
             partition_size=partition_size,
-            local_workers=workers,
         )
-        for problem in cache.problems:
+        assert run.dask is not None and run.cache is not None
+        for problem in run.problems:
             click.echo(f"warning: {problem}", err=True)
         click.echo(
-            f"Extracted {run.extracted} papers in {run.partitions} partitions on "
-            f"{run.workers} Dask worker(s); {run.cached} already in {cache.folder}."
+            f"Extracted {run.dask.extracted} papers in {run.dask.partitions} partitions on "
+            f"{run.dask.workers} Dask worker(s); {run.dask.cached} already in {run.cache.folder}."
         )
         return
-    no_cache = cache_dir is None
-    with _extraction(papers, workers, not no_ner, cache_dir, no_cache, progress=False) as found:
+    run = extract_papers(papers, workers=workers, ner=not no_ner, cache_dir=cache_dir)
+    with _extraction(run, progress=False) as found:
         _print_extractions(found, as_json)
 
 
@@ -392,11 +392,8 @@ def query(
         return
     q = load_query(name)
     bound = bind_params(q, dict(params))
-    store = _open_existing(db)
-    try:
+    with _open_existing(db) as store:
         result = store.run(q.text, bound)
-    finally:
-        store.close()
     if as_json:
         click.echo(json.dumps(result.records(), ensure_ascii=False, indent=2))
     else:
@@ -414,19 +411,15 @@ def export() -> None:
     """
 
 
-VIEW_TYPES = ("Method", "Dataset", "Model", "Task", "Metric", "Organization", "Repository")
-
-
 def view_options(command: Any) -> Any:
     """Add the options every export shares: which view, and what to keep in it."""
     options = [
         click.option(
             "--view",
-            type=click.Choice(["overlap", "concepts", "bipartite", "ego"]),
-            default="bipartite",
+            type=click.Choice(list(VIEWS)),
+            default=DEFAULT_VIEW,
             show_default=True,
-            help="overlap: papers joined by shared entities; concepts: entities named "
-            "together; bipartite: papers and entities; ego: around --entity or --paper.",
+            help="; ".join(f"{view}: {what}" for view, what in VIEWS.items()) + ".",
         ),
         click.option("--entity", help="Ego view: centre on this entity (name or alias)."),
         click.option("--paper", help="Ego view: centre on this paper id."),
@@ -479,12 +472,8 @@ def _read_view(db: str, options: dict[str, Any]) -> Any:
         until=until.date().isoformat() if until else None,
         top=options["top"],
     )
-    store = _open_existing(db)
-    try:
-        view, notes = read_view(store, spec)
-    finally:
-        store.close()
-    return view, notes
+    with _open_existing(db) as store:
+        return read_view(store, spec)
 
 
 @export.command("html")
@@ -492,17 +481,17 @@ def _read_view(db: str, options: dict[str, Any]) -> Any:
 @view_options
 @click.option(
     "--colour",
-    type=click.Choice(["type", "community"]),
+    type=click.Choice(list(COLOURINGS)),
     default="type",
     show_default=True,
-    help="Colour nodes by entity type or by Louvain community (the legend explains).",
+    help=f"Colour nodes by {' or by '.join(COLOURINGS.values())} (the legend explains).",
 )
 @click.option(
     "--size",
-    type=click.Choice(["degree", "mentions"]),
+    type=click.Choice(list(SIZINGS)),
     default="degree",
     show_default=True,
-    help="Size nodes by their links or by how often they are mentioned.",
+    help=f"Size nodes by {' or by '.join(SIZINGS.values())}.",
 )
 def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> None:
     """Write an interactive HTML view (works offline): by default, which papers share what.
@@ -540,12 +529,7 @@ def _file_export(format_: str, help_: str) -> None:
         )
 
 
-for _format, _help in {
-    "graphml": "GraphML (yEd, Cytoscape, Gephi).",
-    "gexf": "GEXF (Gephi).",
-    "json": "node-link JSON (d3, networkx.node_link_graph).",
-    "csv": "CSV: DIR/nodes.csv and DIR/edges.csv (an edge list with weights).",
-}.items():
+for _format, _help in FILE_FORMATS.items():
     _file_export(
         _format,
         f"Write the view as {_help}\n\n\b\nExample:\n    kg export {_format} "
@@ -562,20 +546,12 @@ def stats(db: str) -> None:
     Example:
         kg stats --db kg.db
     """
-    from kg.query import load_query
+    from kg.query import load_internal, load_query
 
-    store = _open_existing(db)
-    try:
-        labels = store.run(
-            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label"
-        )
-        rels = store.run(
-            "MATCH ()-[r]->() RETURN type(r) AS relationship, count(*) AS count "
-            "ORDER BY relationship"
-        )
+    with _open_existing(db) as store:
+        labels = store.run(load_internal("stats_labels").text)
+        rels = store.run(load_internal("stats_relationships").text)
         top = store.run(load_query("top_entities").text, {"type": "", "limit": 10})
-    finally:
-        store.close()
     click.echo(_table(labels.columns, labels.rows))
     click.echo()
     click.echo(_table(rels.columns, rels.rows))
@@ -610,11 +586,8 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
     from kg.entities import describe_entities
     from kg.errors import QueryError
 
-    store = _open_existing(db)
-    try:
+    with _open_existing(db) as store:
         reports = describe_entities(store, name)
-    finally:
-        store.close()
     if not reports:
         raise QueryError(
             f"no entity goes by {name!r} in {db}; `kg query top_entities` lists the most mentioned"
@@ -788,6 +761,10 @@ def fetch_arxiv_command(
 @click.option("--strict", is_flag=True, help="Stop at the first malformed record.")
 @click.option("--top", default=10, show_default=True, help="Entities listed as risen most.")
 @overrides_option
+@ner_option
+@workers_option
+@extraction_cache_option
+@no_cache_option
 def update(
     sources: tuple[str, ...],
     db: str,
@@ -796,6 +773,10 @@ def update(
     strict: bool,
     top: int,
     overrides: str | None,
+    no_ner: bool = False,
+    workers: int = 1,
+    cache_dir: str | None = None,
+    no_cache: bool = False,
 ) -> None:
     """Add the papers the database does not hold yet, and print what changed.
 
@@ -803,27 +784,23 @@ def update(
     Example:
         kg update kg-cache/hf-daily/2026-02-25.json --db kg.db
     """
-    from kg.extract import extract, load_nlp
-    from kg.link import link
+    from kg.build import update_store
     from kg.link.overrides import load_overrides
-    from kg.store import open_store, write_graph
-    from kg.update import entity_counts, report_changes, split_new
+    from kg.store import open_store
 
     forced = load_overrides(overrides) if overrides else None
     papers = _read_all(sources, format_, strict, map_, rejected=_rejected_path(db))
-    store = open_store(db)
-    try:
-        new, known = split_new(store, papers)
-        with click.progressbar(
-            extract(load_nlp(), new), length=len(new), label="Extracting", file=sys.stderr
-        ) as bar:
-            graph = link(bar, overrides=forced)
-        keys = list(graph.entities)
-        before = entity_counts(store, keys)
-        write_graph(store, graph)
-        report = report_changes(new, known, before, entity_counts(store, keys), top=top)
-    finally:
-        store.close()
+    with open_store(db) as store:
+        report = update_store(
+            store,
+            papers,
+            workers=workers,
+            ner=not no_ner,
+            cache_dir=None if no_cache else _cache_dir(cache_dir, db),
+            overrides=forced,
+            top=top,
+            progress=_extraction,
+        )
     click.echo(f"{len(report.new_papers)} new paper(s); {report.known_papers} already stored.")
     for paper in report.new_papers:
         click.echo(f"  + {paper.id}  {paper.title}")
@@ -892,17 +869,10 @@ def push(source: str, batch_size: int, **neo4j: Any) -> None:
     """
     from kg.store.transfer import copy_graph
 
-    embedded = _open_existing(source)
-    try:
-        target = _open_neo4j(**neo4j)
-        try:
-            graph, written = copy_graph(embedded, target, batch_size=batch_size)
-            counts = _counts(target)
-            where = _describe_store(target)
-        finally:
-            target.close()
-    finally:
-        embedded.close()
+    with _open_existing(source) as embedded, _open_neo4j(**neo4j) as target:
+        graph, written = copy_graph(embedded, target, batch_size=batch_size)
+        counts = _counts(target)
+        where = _describe_store(target)
     click.echo(
         f"Pushed {len(graph.papers)} papers{_unchanged(written)}, {len(graph.entities)} "
         f"entities and {len(graph.repositories)} repository links from {source} to {where} "
@@ -933,11 +903,8 @@ def export_neo4j_import(folder: str, db: str, database: str) -> None:
     from kg.store.neo4j_import import write_import_files
     from kg.store.transfer import read_stored_graph
 
-    store = _open_existing(db)
-    try:
+    with _open_existing(db) as store:
         graph = read_stored_graph(store)
-    finally:
-        store.close()
     files = write_import_files(graph, folder, database=database)
     counts = ", ".join(f"{n} {name}" for name, n in files.counts().items())
     click.echo(f"Wrote {len(files.tables) * 2} CSV files to {folder} ({counts}).", err=True)
@@ -991,87 +958,64 @@ def _read_all(
     With --strict the first malformed record is an error. Rejected records go to
     ``rejected`` (JSON lines with the reason) when given.
     """
+    from kg.build import read_inputs
     from kg.readers import parse_field_map
-    from kg.readers.dedupe import merge_papers
-    from kg.readers.ingest import read_papers, write_rejected
 
-    fields = parse_field_map(map_)
-    if fields and format_ is None:
-        format_ = "records"
-    read: list[Paper] = []
-    problems: list[InputError] = []
-    for path in inputs:
-        errors: list[InputError] | None = None if strict else []
-        count = len(read)
-        read.extend(read_papers(path, format=format_, errors=errors, fields=fields))
-        problems.extend(errors or [])
-        if len(read) == count:
-            reason = f" ({len(errors)} record(s) rejected)" if errors else ""
-            raise InputError(f"no papers found{reason}", path=path)
-    papers = merge_papers(read)
+    read = read_inputs(
+        inputs, format=format_, fields=parse_field_map(map_), strict=strict, rejected=rejected
+    )
+    problems = read.problems
     for problem in problems[:_MAX_WARNINGS]:
         click.echo(f"warning: {problem}", err=True)
     if len(problems) > _MAX_WARNINGS:
         click.echo(f"warning: … and {len(problems) - _MAX_WARNINGS} more", err=True)
-    if rejected is not None and problems:
-        write_rejected(problems, rejected)
-    duplicates = len(read) - len(papers)
     click.echo(
-        f"Read {len(papers)} papers from {len(inputs)} input(s)"
-        + (f"; merged {duplicates} duplicate record(s)" if duplicates else "")
+        f"Read {len(read.papers)} papers from {read.inputs} input(s)"
+        + (f"; merged {read.merged} duplicate record(s)" if read.merged else "")
         + (f"; skipped {len(problems)} malformed record(s)" if problems else "")
         + (f" (see {rejected})" if rejected is not None and problems else "")
         + ".",
         err=True,
     )
-    return papers
+    return read.papers
 
 
 @contextmanager
-def _extraction(
-    papers: list[Paper],
-    workers: int,
-    ner: bool,
-    cache_dir: str | Path | None,
-    no_cache: bool,
-    *,
-    progress: bool = True,
-) -> Iterator[Iterator[Any]]:
-    """Extract ``papers`` (behind a progress bar), through the cache unless ``no_cache``.
+def _extraction(run: Any, *, progress: bool = True) -> Iterator[Iterable[Any]]:
+    """Show an extraction behind a progress bar (unless not ``progress``).
 
-    Reports unreadable cache files, and how many papers were extracted or reused.
+    Then report unreadable cache files, and how many papers were extracted or reused.
     """
-    from kg.extract.cache import ExtractionCache, extractor_version
-    from kg.extract.workers import ExtractionCounts, extract_all
-
-    cache = None
-    if not no_cache and cache_dir is not None:
-        cache = ExtractionCache(cache_dir, extractor_version(ner=ner))
-    counts = ExtractionCounts()
-    extractions = extract_all(papers, workers=workers, ner=ner, cache=cache, counts=counts)
     if progress:
-        with click.progressbar(
-            extractions, length=len(papers), label="Extracting", file=sys.stderr
-        ) as bar:
+        with click.progressbar(run, length=len(run), label="Extracting", file=sys.stderr) as bar:
             yield bar
     else:
-        yield extractions
-    for problem in cache.problems if cache else []:
+        yield run
+    for problem in run.problems:
         click.echo(f"warning: {problem}", err=True)
-    if cache is not None:
+    if run.cache_folder is not None:
         click.echo(
-            f"Extracted {counts.extracted} papers; {counts.cached} taken from the cache "
-            f"in {cache.folder.parent.parent}.",
+            f"Extracted {run.counts.extracted} papers; {run.counts.cached} taken from the cache "
+            f"in {run.cache_folder}.",
             err=True,
         )
 
 
+def _cache_dir(cache_dir: str | None, db: str) -> str:
+    """The extraction cache folder: ``--cache DIR``, else kg-cache beside the database."""
+    from kg.build import default_cache_dir
+
+    return cache_dir or str(default_cache_dir(db))
+
+
 def _rejected_path(db: str) -> Path:
     """Where the records a run rejected are written: ``rejected.jsonl`` beside the database."""
-    return Path(db).resolve().parent / "rejected.jsonl"
+    from kg.build import rejected_path
+
+    return rejected_path(db)
 
 
-def _open_existing(db: str) -> Any:
+def _open_existing(db: str) -> GraphStore:
     from kg.store import open_store
 
     if not Path(db).exists():
@@ -1103,8 +1047,10 @@ def _unchanged(written: Any) -> str:
 
 
 def _counts(store: Any) -> dict[str, int]:
-    nodes = store.run("MATCH (n) RETURN count(n)").rows[0][0]
-    relationships = store.run("MATCH ()-[r]->() RETURN count(r)").rows[0][0]
+    from kg.query import load_internal
+
+    nodes = store.run(load_internal("count_nodes").text).rows[0][0]
+    relationships = store.run(load_internal("count_relationships").text).rows[0][0]
     return {"nodes": nodes, "relationships": relationships}
 
 

@@ -1,0 +1,310 @@
+"""Build a graph from input files, stage by stage; `kg build`, `kg update` and `kg load` call it.
+
+The stages, in order:
+
+1. :func:`read_inputs` reads every input (format detected, or given), merges duplicate
+   records (:func:`kg.readers.dedupe.merge_papers`) and collects malformed ones
+   (:class:`kg.errors.InputError`), optionally writing them to ``rejected.jsonl``.
+2. :func:`extract_papers` yields each paper's mentions in input order: from the
+   extraction cache when it holds them, else extracted in ``workers`` processes (with or
+   without the trained NER), or first on a Dask cluster into the cache
+   (``engine="dask"``).
+3. :func:`build_graph` links the extractions of the whole corpus into one graph.
+4. :func:`store_graph` writes it (only new or changed papers are sent again).
+
+:func:`update_store` runs stages 2 to 4 on the papers a store does not hold yet and
+reports what changed (`kg update`). :func:`build` chains all four stages in one call, so
+the same input gives the same graph from Python as from `kg build`.
+"""
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.errors import InputError, KgError
+from kg.extract.pipeline import PaperExtraction
+from kg.extract.workers import ExtractionCounts
+from kg.link.overrides import Overrides
+from kg.models import Graph, Paper
+from kg.store.base import GraphStore, WriteStats
+from kg.update import UpdateReport, entity_counts, report_changes, split_new
+
+if TYPE_CHECKING:
+    from kg.extract.cache import ExtractionCache
+    from kg.extract.dask import DaskRun
+
+__all__ = [
+    "BuildResult",
+    "ExtractionRun",
+    "Progress",
+    "ReadResult",
+    "build",
+    "build_graph",
+    "default_cache_dir",
+    "extract_papers",
+    "read_inputs",
+    "rejected_path",
+    "store_graph",
+    "update_store",
+]
+
+ENGINES = ("local", "dask")
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """The papers read from all inputs (duplicates merged) and the records rejected."""
+
+    papers: list[Paper]
+    problems: list[InputError]
+    records: int  # papers read before duplicates were merged
+    inputs: int
+
+    @property
+    def merged(self) -> int:
+        """How many records were merged into another (duplicates)."""
+        return self.records - len(self.papers)
+
+
+class ExtractionRun:
+    """An extraction under way: iterate it for each paper's extraction, in input order.
+
+    ``counts`` (extracted, taken from the cache) and the cache's ``problems`` are final
+    once the iteration has ended.
+    """
+
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        extractions: Iterator[PaperExtraction],
+        counts: ExtractionCounts,
+        cache: "ExtractionCache | None",
+        dask: "DaskRun | None" = None,
+    ):
+        self.papers = papers
+        self.counts = counts
+        self.cache = cache
+        self.dask = dask
+        self._extractions = extractions
+
+    def __iter__(self) -> Iterator[PaperExtraction]:
+        return self._extractions
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    @property
+    def problems(self) -> list[str]:
+        """Cache files that could not be read or written (their papers are extracted)."""
+        return self.cache.problems if self.cache is not None else []
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """The cache folder given (``--cache DIR``), or None without a cache."""
+        return self.cache.folder.parent.parent if self.cache is not None else None
+
+
+# Wraps an extraction while it is consumed (e.g. a progress bar); yields what to iterate.
+Progress = Callable[[ExtractionRun], AbstractContextManager[Iterable[PaperExtraction]]]
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What :func:`build` did: the papers read, the graph linked and what was written."""
+
+    read: ReadResult
+    graph: Graph
+    extraction: ExtractionCounts
+    written: WriteStats | None = None
+    cache_problems: list[str] = field(default_factory=list)
+
+
+def read_inputs(
+    inputs: Iterable[str | Path],
+    *,
+    format: str | None = None,
+    fields: Mapping[str, tuple[str, ...]] | None = None,
+    strict: bool = False,
+    rejected: str | Path | None = None,
+    limit: int | None = None,
+) -> ReadResult:
+    """Read every input and merge duplicate records.
+
+    Malformed records are collected in ``problems`` (with ``strict``, the first one
+    raises :class:`InputError`) and, when any and ``rejected`` is given, written there
+    as JSON lines with the reason. An input without a single paper is an error.
+    ``fields`` (a ``--map``) implies the ``records`` format. ``limit`` stops reading
+    after that many records.
+    """
+    from kg.readers.dedupe import merge_papers
+    from kg.readers.ingest import read_papers, write_rejected
+
+    if fields and format is None:
+        format = "records"
+    paths = list(inputs)
+    read: list[Paper] = []
+    problems: list[InputError] = []
+    for path in paths:
+        errors: list[InputError] | None = None if strict else []
+        count = len(read)
+        found = read_papers(path, format=format, errors=errors, fields=fields)
+        left = None if limit is None else max(0, limit - count)
+        read.extend(found if left is None else islice(found, left))
+        problems.extend(errors or [])
+        if len(read) == count and left != 0:
+            reason = f" ({len(errors)} record(s) rejected)" if errors else ""
+            raise InputError(f"no papers found{reason}", path=str(path))
+    papers = merge_papers(read)
+    if rejected is not None and problems:
+        write_rejected(problems, rejected)
+    return ReadResult(papers, problems, len(read), len(paths))
+
+
+def extract_papers(
+    papers: Sequence[Paper],
+    *,
+    workers: int = 1,
+    ner: bool = True,
+    cache_dir: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_size: int = 1000,
+) -> ExtractionRun:
+    """Extract ``papers`` through the cache in ``cache_dir`` (None: no cache).
+
+    ``engine="dask"`` first extracts the papers the cache lacks on the Dask cluster at
+    ``scheduler`` (default: a local one of ``workers`` processes), in partitions of
+    ``partition_size``, and writes them to the cache; the run then reads them all from it
+    (``run.dask`` says what the cluster did).
+    """
+    from kg.extract.cache import ExtractionCache, extractor_version
+    from kg.extract.workers import extract_all
+
+    if engine not in ENGINES:
+        raise KgError(f"unknown extraction engine {engine!r}; use one of {', '.join(ENGINES)}")
+    cache = None
+    if cache_dir is not None:
+        cache = ExtractionCache(cache_dir, extractor_version(ner=ner))
+    dask = None
+    if engine == "dask":
+        from kg.extract.dask import extract_on_dask
+
+        if cache is None:
+            raise KgError("the dask engine extracts into the cache: give a cache folder")
+        dask = extract_on_dask(
+            papers,
+            cache,
+            scheduler=scheduler,
+            ner=ner,
+            partition_size=partition_size,
+            local_workers=workers,
+        )
+        workers = 1  # everything is in the cache now
+    counts = ExtractionCounts()
+    extractions = extract_all(papers, workers=workers, ner=ner, cache=cache, counts=counts)
+    return ExtractionRun(papers, extractions, counts, cache, dask)
+
+
+def build_graph(
+    extractions: Iterable[PaperExtraction], *, overrides: Overrides | str | Path | None = None
+) -> Graph:
+    """Link the extractions of the whole corpus into one graph.
+
+    ``overrides`` is a TOML overrides file (see the README) or one already loaded.
+    """
+    from kg.link import link
+
+    return link(extractions, overrides=_overrides(overrides))
+
+
+def store_graph(store: GraphStore, graph: Graph, *, batch_size: int = 10_000) -> WriteStats:
+    """Write ``graph`` to ``store``; papers stored unchanged are not sent again."""
+    from kg.store import write_graph
+
+    return write_graph(store, graph, batch_size=batch_size)
+
+
+def update_store(
+    store: GraphStore,
+    papers: Iterable[Paper],
+    *,
+    workers: int = 1,
+    ner: bool = True,
+    cache_dir: str | Path | None = None,
+    overrides: Overrides | str | Path | None = None,
+    batch_size: int = 10_000,
+    top: int = 10,
+    progress: Progress | None = None,
+) -> UpdateReport:
+    """Add to ``store`` the papers it does not hold yet, and report what changed.
+
+    Known papers are matched like duplicates (arXiv id, DOI, normalised title). The new
+    ones are extracted as :func:`extract_papers` does, linked and written; the report
+    lists them, the entities that are new and those whose mentions rose most (``top``).
+    """
+    forced = _overrides(overrides)  # a bad file fails before the extraction
+    new, known = split_new(store, papers)
+    run = extract_papers(new, workers=workers, ner=ner, cache_dir=cache_dir)
+    with _wrap(run, progress) as extractions:
+        graph = build_graph(extractions, overrides=forced)
+    keys = list(graph.entities)
+    before = entity_counts(store, keys)
+    store_graph(store, graph, batch_size=batch_size)
+    return report_changes(new, known, before, entity_counts(store, keys), top=top)
+
+
+def build(
+    inputs: Iterable[str | Path],
+    store: GraphStore | None = None,
+    *,
+    format: str | None = None,
+    fields: Mapping[str, tuple[str, ...]] | None = None,
+    strict: bool = False,
+    workers: int = 1,
+    ner: bool = True,
+    cache_dir: str | Path | None = None,
+    overrides: Overrides | str | Path | None = None,
+    batch_size: int = 10_000,
+    rejected: str | Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Read, extract, link and (when ``store`` is given) store: what `kg build` does.
+
+    >>> from kg import build, open_store                             # doctest: +SKIP
+    >>> with open_store("kg.db") as store:                           # doctest: +SKIP
+    ...     result = build(["examples/daily_papers_page.txt"], store)
+    """
+    forced = _overrides(overrides)
+    read = read_inputs(inputs, format=format, fields=fields, strict=strict, rejected=rejected)
+    run = extract_papers(read.papers, workers=workers, ner=ner, cache_dir=cache_dir)
+    with _wrap(run, progress) as extractions:
+        graph = build_graph(extractions, overrides=forced)
+    written = store_graph(store, graph, batch_size=batch_size) if store is not None else None
+    return BuildResult(read, graph, run.counts, written, list(run.problems))
+
+
+def default_cache_dir(db: str | Path) -> Path:
+    """The extraction cache `kg build` and `kg update` use: ``kg-cache`` beside the database."""
+    return Path(db).resolve().parent / "kg-cache"
+
+
+def rejected_path(db: str | Path) -> Path:
+    """Where the records a run rejected are written: ``rejected.jsonl`` beside the database."""
+    return Path(db).resolve().parent / "rejected.jsonl"
+
+
+def _overrides(overrides: Overrides | str | Path | None) -> Overrides | None:
+    from kg.link.overrides import load_overrides
+
+    if overrides is None or isinstance(overrides, Overrides):
+        return overrides
+    return load_overrides(overrides)
+
+
+def _wrap(
+    run: ExtractionRun, progress: Progress | None
+) -> AbstractContextManager[Iterable[PaperExtraction]]:
+    return progress(run) if progress is not None else nullcontext(run)
