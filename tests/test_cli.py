@@ -151,6 +151,38 @@ def test_query_errors_are_one_clear_line(built: Path, tmp_path: Path) -> None:
     assert no_db.returncode == 1 and "no such database" in no_db.stderr
 
 
+def test_a_stale_ner_model_is_one_clear_line(tmp_path: Path) -> None:
+    """A model trained with other features names its folder and the fix, without a traceback."""
+    import shutil
+
+    from kg.extract.pipeline import NER_PATH
+
+    model = tmp_path / "ner"
+    shutil.copytree(str(NER_PATH), model)
+    cfg = model / "kg_ner" / "cfg"
+    cfg.write_text(cfg.read_text("utf-8").replace('"templates"', '"templates_old"'), "utf-8")
+    # The shipped model's folder is the one setting to change: the run is otherwise real.
+    code = (
+        "import sys, pathlib, importlib; p = importlib.import_module('kg.extract.pipeline'); "
+        "p.NER_PATH = pathlib.Path(sys.argv[1]); sys.argv = ['kg', 'extract', sys.argv[2]]; "
+        "from kg.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(model), str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert errors == [
+        f"Error: {model / 'kg_ner'}: this NER model was trained with other features "
+        "(None feature templates; this kg uses 26). Retrain it (training/train.sh), "
+        "or run with --no-ner"
+    ]
+    assert "Traceback" not in result.stderr
+
+
 def all_commands() -> list[list[str]]:
     commands = []
     for name, command in cli.commands.items():

@@ -45,6 +45,9 @@ def lint(linter: Path, *files: Path) -> subprocess.CompletedProcess[str]:
 def test_every_cypher_file_is_valid_neo4j_5(linter: Path) -> None:
     assert len(CYPHER_FILES) >= 20
     assert ROOT / "cypher" / "neo4j" / "schema.cypher" in CYPHER_FILES
+    internal = sorted((ROOT / "cypher" / "internal").glob("*.cypher"))
+    assert ROOT / "cypher" / "internal" / "write_papers.cypher" in internal
+    assert set(internal) <= set(CYPHER_FILES)
     result = lint(linter, *CYPHER_FILES)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""

@@ -34,7 +34,7 @@ def test_library_has_the_documented_read_queries() -> None:
 def test_the_statements_kg_runs_itself_are_in_their_own_folder() -> None:
     internal = sorted(p.stem for p in (ROOT / "cypher" / "internal").glob("*.cypher"))
     people = sorted(p.stem for p in (ROOT / "cypher").glob("*.cypher"))
-    assert READ_QUERIES == people
+    assert people == READ_QUERIES
     everything = list_queries(include_internal=True)
     assert [q.name for q in everything if q.internal] == internal
     assert [q.name for q in everything if not q.internal] == people
