@@ -4,7 +4,8 @@
     nice python benchmarks/build_speed.py --sizes 2000 --workers 2
 
 Each size runs in a fresh process that does what ``kg build CORPUS --workers N --html``
-does, stage by stage, on the first N papers of ../shared/data/corpus/paperlists:
+does, stage by stage through ``kg.build``'s functions, on the first N papers of
+../shared/data/corpus/paperlists:
 
     read          read every file and merge duplicate records (stops after N papers)
     extract x1    the whole extractor in this process, nothing cached
@@ -33,7 +34,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -76,14 +76,11 @@ class Sampler:
 
 def run_one(size: int | None, workers: int, ner: bool, quick: bool) -> dict[str, Any]:
     """Time each stage on the first ``size`` papers (all when None); this process only."""
+    from kg.build import build_graph, extract_papers, read_inputs, store_graph
     from kg.cli import BUILD_VIEW_TOP
     from kg.export import ViewSpec, read_view, write_html
     from kg.extract.cache import ExtractionCache, extractor_version, paper_key
-    from kg.extract.workers import ExtractionCounts, extract_all, extract_parallel
-    from kg.link import link
-    from kg.readers.dedupe import merge_papers
-    from kg.readers.ingest import read_papers
-    from kg.store import FalkorStore, write_graph
+    from kg.store import FalkorStore
 
     sampler = Sampler()
     stages: dict[str, dict[str, float]] = {}
@@ -103,15 +100,15 @@ def run_one(size: int | None, workers: int, ner: bool, quick: bool) -> dict[str,
             flush=True,
         )
 
-    errors: list[Any] = []
     with stage("read"):
-        papers = merge_papers(islice(read_papers(CORPUS, errors=errors), size))
+        read = read_inputs([CORPUS], limit=size)
+        papers = read.papers
     one = []
     if not quick:
         with stage("extract x1"):
-            one = list(extract_parallel(papers, workers=1, ner=ner))
+            one = list(extract_papers(papers, workers=1, ner=ner))
     with stage(f"extract x{workers}"):
-        many = list(extract_parallel(papers, workers=workers, ner=ner))
+        many = list(extract_papers(papers, workers=workers, ner=ner))
     same: bool | None = None if quick else many == one
     one, many = many, []
     with tempfile.TemporaryDirectory(prefix="kg-build-speed-") as tmp:
@@ -121,16 +118,16 @@ def run_one(size: int | None, workers: int, ner: bool, quick: bool) -> dict[str,
                 for extraction in one:
                     cache.add(paper_key(extraction.paper), extraction)
                 cache.flush()
-            counts = ExtractionCounts()
             with stage("extract hit"):
-                hit = list(extract_all(papers, ner=ner, cache=cache, counts=counts))
-            same = same and hit == one and counts.cached == len(papers)
+                run = extract_papers(papers, ner=ner, cache_dir=tmp)
+                hit = list(run)
+            same = same and hit == one and run.counts.cached == len(papers)
             del hit
         with stage("link"):
-            graph = link(one)
+            graph = build_graph(one)
         del one
         with stage("store"), FalkorStore(Path(tmp) / "kg.db") as store:
-            write_graph(store, graph)
+            store_graph(store, graph)
         with stage("view"):
             with FalkorStore(Path(tmp) / "kg.db") as store:
                 view, notes = read_view(store, ViewSpec(top=BUILD_VIEW_TOP))
@@ -144,7 +141,7 @@ def run_one(size: int | None, workers: int, ner: bool, quick: bool) -> dict[str,
         "entities": len(graph.entities),
         "html_mb": html_mb,
         "view_nodes": view.number_of_nodes(),
-        "skipped_records": len(errors),
+        "skipped_records": len(read.problems),
         "stages": stages,
     }
 
