@@ -1,5 +1,6 @@
 """kg: a knowledge graph of methods, datasets and models from research-paper abstracts."""
 
+from kg.build import build
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.extract import extract, load_nlp
 from kg.link import link
@@ -19,6 +20,7 @@ __all__ = [
     "QueryError",
     "Repository",
     "StoreError",
+    "build",
     "extract",
     "link",
     "load_nlp",
