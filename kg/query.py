@@ -31,6 +31,7 @@ __all__ = [
     "load_internal",
     "load_query",
     "query_dir",
+    "schema_statements",
 ]
 
 # The folder of cypher/ that holds the statements kg runs itself.
@@ -99,6 +100,20 @@ def load_internal(name: str) -> Query:
     if not path.is_file():
         raise QueryError(f"no internal statement named {name!r} in cypher/{INTERNAL}/")
     return _parse(name, path.read_text("utf-8"), internal=True)
+
+
+def schema_statements(store: str) -> list[str]:
+    """Return the statements of ``cypher/STORE/schema.cypher`` (``neo4j``, ``falkor``), in order.
+
+    Statements end with ``;``; ``//`` comment lines are dropped and whitespace collapsed.
+    """
+    _check_name(store)
+    path = query_dir().joinpath(store, "schema.cypher")
+    if not path.is_file():
+        raise QueryError(f"no schema for {store!r}: cypher/{store}/schema.cypher is missing")
+    text = path.read_text("utf-8")
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return [" ".join(part.split()) for part in code.split(";") if part.strip()]
 
 
 def list_queries(*, include_internal: bool = False) -> list[Query]:

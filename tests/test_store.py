@@ -10,6 +10,7 @@ import pytest
 
 from kg.errors import StoreError
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity
+from kg.query import schema_statements
 from kg.store import FalkorStore, write_graph
 from kg.store.base import graph_rows, write_statements
 
@@ -224,3 +225,24 @@ def test_an_entity_of_an_unknown_type_is_a_store_error() -> None:
         "Method, Dataset, Model, Task, Metric, Organization; "
         "give it one of these (kg.models.EntityType)"
     )
+
+
+def test_the_indexes_come_from_cypher_falkor_schema(tmp_path: Path) -> None:
+    assert schema_statements("falkor") == [
+        "CREATE INDEX FOR (p:Paper) ON (p.id)",
+        "CREATE INDEX FOR (e:Entity) ON (e.key)",
+        "CREATE INDEX FOR (r:Repository) ON (r.url)",
+        "CREATE INDEX FOR (a:Author) ON (a.key)",
+    ]
+    with FalkorStore(tmp_path / "kg.db") as store:
+        store.ensure_schema()
+        store.ensure_schema()  # an index that exists already is skipped
+        indexes = store.run(
+            "CALL db.indexes() YIELD label, properties RETURN label, properties ORDER BY label"
+        ).rows
+    assert indexes == [
+        ["Author", ["key"]],
+        ["Entity", ["key"]],
+        ["Paper", ["id"]],
+        ["Repository", ["url"]],
+    ]

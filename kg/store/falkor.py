@@ -50,6 +50,7 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.interrupt import deferred
+from kg.query import schema_statements
 from kg.store.base import Result
 from kg.store.lock import DatabaseLock
 
@@ -58,12 +59,6 @@ __all__ = ["FalkorStore", "close_open_stores"]
 GRAPH_NAME = "kg"
 _START_TIMEOUT = 60.0  # seconds for the server to answer its first ping
 _START_ATTEMPTS = 2
-_INDEXES = (
-    "CREATE INDEX FOR (p:Paper) ON (p.id)",
-    "CREATE INDEX FOR (e:Entity) ON (e.key)",
-    "CREATE INDEX FOR (r:Repository) ON (r.url)",
-    "CREATE INDEX FOR (a:Author) ON (a.key)",
-)
 _open: dict[int, "FalkorStore"] = {}  # id -> store of this process not closed yet
 
 
@@ -166,7 +161,7 @@ class FalkorStore:
         """Create the lookup indexes the write queries MERGE on, once."""
         from redis.exceptions import ResponseError
 
-        for statement in _INDEXES:
+        for statement in schema_statements("falkor"):
             try:
                 self._graph.query(statement)
             except ResponseError as e:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from neo4j import Driver
 
 from kg.errors import StoreError
-from kg.query import query_dir
+from kg.query import schema_statements as _schema_statements
 from kg.store.base import Result
 
 __all__ = ["DEFAULT_URI", "DEFAULT_USER", "Neo4jStore", "schema_statements"]
@@ -182,9 +182,7 @@ def schema_statements() -> list[str]:
     >>> [s.split(" IF ")[0] for s in schema_statements()][:1]
     ['CREATE CONSTRAINT paper_id']
     """
-    text = query_dir().joinpath("neo4j", "schema.cypher").read_text("utf-8")
-    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
-    return [" ".join(part.split()) for part in code.split(";") if part.strip()]
+    return _schema_statements("neo4j")
 
 
 def _plain(value: Any) -> Any:
