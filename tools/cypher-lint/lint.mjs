@@ -1,6 +1,6 @@
 // Lint Cypher files with Neo4j's own language support, as Cypher 5.
 //
-//   node tools/cypher-lint/lint.mjs cypher/*.cypher cypher/internal/*.cypher cypher/neo4j/*.cypher
+//   node tools/cypher-lint/lint.mjs cypher/*.cypher cypher/*/*.cypher
 //
 // Prints one line per problem (FILE:LINE:COL: error|warning: message) and exits 1 when there
 // is any: syntax errors, undefined variables, removed syntax (exists(n.prop)), deprecations.
