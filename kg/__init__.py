@@ -1,6 +1,6 @@
 """kg: a knowledge graph of methods, datasets and models from research-paper abstracts."""
 
-from kg.build import build
+from kg.build import build_from
 from kg.errors import InputError, KgError, QueryError, StoreError
 from kg.extract import extract, load_nlp
 from kg.link import link
@@ -20,7 +20,7 @@ __all__ = [
     "QueryError",
     "Repository",
     "StoreError",
-    "build",
+    "build_from",
     "extract",
     "link",
     "load_nlp",

@@ -13,7 +13,7 @@ The stages, in order:
 4. :func:`store_graph` writes it (only new or changed papers are sent again).
 
 :func:`update_store` runs stages 2 to 4 on the papers a store does not hold yet and
-reports what changed (`kg update`). :func:`build` chains all four stages in one call, so
+reports what changed (`kg update`). :func:`build_from` chains all four stages in one call, so
 the same input gives the same graph from Python as from `kg build`.
 """
 
@@ -41,7 +41,7 @@ __all__ = [
     "ExtractionRun",
     "Progress",
     "ReadResult",
-    "build",
+    "build_from",
     "build_graph",
     "default_cache_dir",
     "extract_papers",
@@ -113,7 +113,7 @@ Progress = Callable[[ExtractionRun], AbstractContextManager[Iterable[PaperExtrac
 
 @dataclass(slots=True)
 class BuildResult:
-    """What :func:`build` did: the papers read, the graph linked and what was written."""
+    """What :func:`build_from` did: the papers read, the graph linked and what was written."""
 
     read: ReadResult
     graph: Graph
@@ -256,7 +256,7 @@ def update_store(
     return report_changes(new, known, before, entity_counts(store, keys), top=top)
 
 
-def build(
+def build_from(
     inputs: Iterable[str | Path],
     store: GraphStore | None = None,
     *,
@@ -273,9 +273,10 @@ def build(
 ) -> BuildResult:
     """Read, extract, link and (when ``store`` is given) store: what `kg build` does.
 
-    >>> from kg import build, open_store                             # doctest: +SKIP
-    >>> with open_store("kg.db") as store:                           # doctest: +SKIP
-    ...     result = build(["examples/daily_papers_page.txt"], store)
+    Example (the README's "Using kg from Python")::
+
+        with open_store("kg.db") as store:
+            result = build_from(["examples/daily_papers_page.txt"], store)
     """
     forced = _overrides(overrides)
     read = read_inputs(inputs, format=format, fields=fields, strict=strict, rejected=rejected)

@@ -2,7 +2,8 @@
 
 ``kg update`` reads its sources, drops the papers the store already holds
 (matched like duplicates: arXiv id, DOI, normalised title), extracts and writes
-the rest, and compares entity counts before and after the write.
+the rest, and compares entity counts before and after the write. The pipeline that
+calls these helpers is :func:`kg.build.update_store`.
 """
 
 from collections.abc import Iterable, Sequence

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import build, open_store
+from kg import build_from, open_store
 from kg.build import extract_papers, read_inputs, rejected_path
 from kg.cli import cli
 from kg.errors import InputError, KgError
@@ -69,7 +69,7 @@ def test_update_into_an_empty_db_and_python_give_the_graph_kg_build_gives(
     assert got == want, describe_difference(got, want)
 
     with open_store(str(tmp_path / "python.db")) as store:
-        result = build(INPUTS, store)
+        result = build_from(INPUTS, store)
     assert result.read.merged == 2
     assert len(result.graph.papers) == len(read_inputs(INPUTS).papers)
     got = dump_db(tmp_path / "python.db")

@@ -65,7 +65,7 @@ def assert_rows(output: str) -> None:
 
 def test_notebook_runs_top_to_bottom(executed: Any) -> None:
     inputs = 2 if GRPO_DAY.is_dir() else 1
-    assert f"entities from {inputs} input(s)" in output_of(executed, "build(inputs, store)")
+    assert f"entities from {inputs} input(s)" in output_of(executed, "build_from(inputs, store)")
     counts = output_of(executed, "UNWIND labels(n)")
     for name in ("Paper", "Entity", "MENTIONS", "PROPOSES"):
         assert name in counts
