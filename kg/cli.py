@@ -780,6 +780,9 @@ def update(
 ) -> None:
     """Add the papers the database does not hold yet, and print what changed.
 
+    The new papers are extracted as `kg build` extracts them: through the extraction
+    cache (kg-cache beside the database), in --workers processes.
+
     \b
     Example:
         kg update kg-cache/hf-daily/2026-02-25.json --db kg.db
