@@ -70,19 +70,18 @@ def test_arxiv_atom() -> None:
 
 def test_arxiv_snapshot_streams_lines_and_rejects_bad_ones() -> None:
     papers, errors = read(DATA / "arxiv_snapshot.jsonl")
-    assert [p.id for p in papers] == ["arXiv:0704.0001", "arXiv:1706.03762"]
+    assert [p.id for p in papers] == ["arXiv:0704.0001", "arXiv:1706.03762", "arXiv:0704.0003"]
+    assert papers[2].abstract == ""  # a title-only record is a paper (#16)
     assert papers[0].authors[0] == "C. Balázs" and papers[0].published == "2007-04-02"
     assert papers[0].doi == "10.1103/physrevd.76.013009"
-    assert [(e.line, e.message.split(":")[0]) for e in errors] == [
-        (3, "missing field"),
-        (4, "malformed JSON"),
-    ]
-    assert errors[1].record is not None and errors[1].record.startswith('{"id": "0704.0004"')
+    assert [(e.line, e.message.split(":")[0]) for e in errors] == [(4, "malformed JSON")]
+    assert errors[0].record is not None and errors[0].record.startswith('{"id": "0704.0004"')
 
 
 def test_bibtex() -> None:
     papers, errors = read(DATA / "papers.bib")
-    attention, bert = papers
+    attention, bert, title_only = papers
+    assert (title_only.title, title_only.abstract) == ("A Paper Without an Abstract", "")
     assert attention.id == "arXiv:1706.03762" and attention.published == "2017-12"
     assert attention.authors == ("Ashish Vaswani", "Noam Shazeer", "Niki Parmar")
     assert attention.abstract.endswith("the Transformer.")
@@ -91,24 +90,24 @@ def test_bibtex() -> None:
     assert bert.urls == ("https://github.com/google-research/bert",)
     assert [(e.line, e.message.split(":")[0]) for e in errors] == [
         (28, "malformed BibTeX entry"),
-        (32, "entry 'noabstract2021'"),
     ]
 
 
 def test_csv_with_a_field_map() -> None:
     fields = parse_field_map("title=paper_name,abstract=summary")
     papers, errors = read(DATA / "records.csv", format="records", fields=fields)
-    (paper,) = papers
+    paper, title_only = papers
+    assert (title_only.title, title_only.abstract) == ("Row with a missing summary", "")
     assert paper.title == "Prototypical Networks for Few-shot Learning"
     assert paper.authors == ("Jake Snell", "Kevin Swersky", "Richard Zemel")
     assert paper.urls == ("https://github.com/jakesnell/prototypical-networks",)
-    assert [(e.line, e.message) for e in errors] == [(3, "missing field: abstract")]
+    assert errors == []
 
 
 @needs_shared
 def test_paperlists_gzipped_json_array_with_affiliations_and_links() -> None:
     papers, errors = read(PAPERLISTS / "nips" / "nips2018.json.gz")
-    assert len(papers) == 1008 and len(errors) == 1
+    assert len(papers) == 1009 and errors == []  # a title-only record is kept (#16)
     with_aff = [p for p in papers if p.affiliations]
     assert len(with_aff) > 900 and with_aff[0].affiliations == ("Nanjing University",)
     assert any(u.startswith("https://github.com/") for p in papers for u in p.urls)
@@ -185,7 +184,7 @@ def test_a_folder_reads_every_file_and_reports_unknown_ones(tmp_path: Path) -> N
     (tmp_path / "notes.txt").write_text("Dear diary\n")
     (tmp_path / "README.md").write_text("# not data\n")
     papers, errors = read(tmp_path)
-    assert len(papers) == 4
+    assert len(papers) == 5
     assert sum("unrecognised format" in str(e) for e in errors) == 1
 
 
@@ -197,7 +196,7 @@ def test_the_same_paper_from_several_sources_is_merged() -> None:
         *read(DATA / "arxiv_snapshot.jsonl")[0],
     ]
     merged = merge_papers(papers)
-    assert len(papers) == 8 and len(merged) == 5
+    assert len(papers) == 10 and len(merged) == 7
     reranker = next(p for p in merged if p.arxiv_id == "2602.12192")
     assert reranker.affiliations == ("Google DeepMind",)  # from arXiv
     assert reranker.upvotes == 35  # from HF
@@ -237,12 +236,11 @@ def test_build_stores_authors_and_writes_rejected_records(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     rejected = tmp_path / "rejected.jsonl"
     assert (
-        "Read 3 papers from 2 input(s); merged 1 duplicate record(s); skipped 2 malformed "
+        "Read 4 papers from 2 input(s); merged 1 duplicate record(s); skipped 1 malformed "
         f"record(s) (see {rejected})." in result.stderr
     )
     rows = [json.loads(line) for line in rejected.read_text().splitlines()]
     assert [(r["line"], r["reason"]) for r in rows] == [
-        (3, "missing field: abstract"),
         (4, "malformed JSON: Invalid control character at (column 66)"),
     ]
     with FalkorStore(db) as store:
@@ -261,7 +259,10 @@ def test_build_stores_authors_and_writes_rejected_records(tmp_path: Path) -> Non
         cli, ["build", *sources, "--db", str(tmp_path / "s.db"), "--strict"]
     )
     assert strict.exit_code == 1
-    assert strict.stderr.strip() == f"Error: {sources[0]}:3: missing field: abstract"
+    assert (
+        strict.stderr.strip()
+        == f"Error: {sources[0]}:4: malformed JSON: Invalid control character at (column 66)"
+    )
 
 
 @needs_shared

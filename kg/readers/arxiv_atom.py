@@ -20,6 +20,8 @@ from kg.readers.base import (
     make_reject,
     normalise_doi,
     open_binary,
+    paper_problem,
+    strip_markup,
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
@@ -101,13 +103,12 @@ def read_arxiv_atom(
 
 def _paper(entry: ET.Element, *, source: str, line: int) -> Paper | str:
     entry_id = entry.findtext(f"{ATOM}id", "")
-    title = clean_text(entry.findtext(f"{ATOM}title"))
+    title = strip_markup(clean_text(entry.findtext(f"{ATOM}title")))
     if "api/errors" in entry_id:
         return f"the arXiv API returned an error: {clean_text(entry.findtext(f'{ATOM}summary'))}"
-    abstract = clean_text(entry.findtext(f"{ATOM}summary"))
-    missing = [name for name, value in (("title", title), ("summary", abstract)) if not value]
-    if missing:
-        return f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+    abstract = strip_markup(clean_text(entry.findtext(f"{ATOM}summary")))
+    if problem := paper_problem(title, abstract):
+        return problem
     arxiv = normalise_arxiv_id(entry_id)
     authors: list[str] = []
     affiliations: list[str] = []

@@ -19,8 +19,10 @@ from kg.readers.base import (
     iter_lines,
     make_reject,
     normalise_doi,
+    paper_problem,
     parse_json,
     split_names,
+    strip_markup,
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
@@ -80,11 +82,10 @@ def paper_from_snapshot(record: dict[str, Any], *, source: str = "", line: int =
     >>> p.authors
     ('C. Balazs', 'E. L. Berger', 'C.-P. Yuan')
     """
-    title = clean_text(record.get("title"))
-    abstract = clean_text(record.get("abstract"))
-    missing = [name for name, value in (("title", title), ("abstract", abstract)) if not value]
-    if missing:
-        return f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+    title = strip_markup(clean_text(record.get("title")))
+    abstract = strip_markup(clean_text(record.get("abstract")))
+    if problem := paper_problem(title, abstract):
+        return problem
     arxiv = normalise_arxiv_id(str(record.get("id") or ""))
     if arxiv is None:
         return f"not an arXiv id: {record.get('id')!r}"

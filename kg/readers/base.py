@@ -9,6 +9,7 @@ record), appended to ``errors`` when a list is given, raised otherwise.
 
 import codecs
 import gzip
+import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,6 +21,7 @@ from typing import IO, Any, cast
 from kg.errors import InputError
 
 __all__ = [
+    "MAX_ABSTRACT_CHARS",
     "MAX_RECORD_BYTES",
     "Reject",
     "clean_spacing",
@@ -33,14 +35,20 @@ __all__ = [
     "make_reject",
     "normalise_doi",
     "open_binary",
+    "paper_problem",
     "parse_json",
     "read_head",
     "split_names",
+    "strip_markup",
+    "utf16_problem",
 ]
 
 # A record bigger than this is rejected, not parsed: no abstract is 5 MB long, and
 # spaCy would spend minutes on it.
 MAX_RECORD_BYTES = 5_000_000
+# An abstract longer than this is rejected: real abstracts stay under 5,000 characters,
+# and spaCy refuses a text over its ``nlp.max_length`` (1,000,000) with error E088.
+MAX_ABSTRACT_CHARS = 100_000
 SNIFF_BYTES = 65_536
 _CHUNK = 1 << 20
 # A record is kept in rejected.jsonl up to this many characters.
@@ -162,6 +170,17 @@ def iter_json_records(path: Path, reject: Reject) -> Iterator[tuple[int | None, 
                 yield line, "", value
             return
         data = first + stream.read()
+    if first == b"{" and _is_json_lines(data):
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                yield number, "", parse_json(raw.decode("utf-8"))
+            except UnicodeDecodeError as e:
+                reject(f"not UTF-8 text (byte 0x{raw[e.start]:02x})", line=number)
+            except json.JSONDecodeError as e:
+                reject(f"malformed JSON: {e.msg} (column {e.colno})", line=number)
+        return
     try:
         document = parse_json(data.decode("utf-8"))
     except UnicodeDecodeError as e:
@@ -291,6 +310,75 @@ def clean_text(text: Any) -> str:
     return " ".join(text.split()) if isinstance(text, str) else ""
 
 
+# HTML tags a scraped title or abstract may carry; other ``<...>`` text (``x<y and z>w``)
+# stays. Block tags become a space, inline ones nothing.
+_TAG = re.compile(
+    r"</?(?:(a|b|i|u|s|em|strong|sub|sup|span|code|tt|small|big|font|mark|del|ins|abbr|cite|q)"
+    r"|(p|br|hr|div|li|ul|ol|h[1-6]|blockquote|pre|table|tr|td|th))"
+    r"(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>",
+    re.I,
+)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def strip_markup(text: str) -> str:
+    """Read HTML in a title or abstract as text: drop known tags, decode entities.
+
+    >>> strip_markup("<b>XSSNet</b> beats R&amp;D<br/>models &lt;3 and x<y")
+    'XSSNet beats R&D models <3 and x<y'
+    """
+    if "<" in text:
+        text = _TAG.sub(lambda m: " " if m.group(2) else "", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return " ".join(text.split())
+
+
+def paper_problem(title: str, abstract: str) -> str | None:
+    """Return why a record with this (cleaned) title and abstract cannot be a paper, or None.
+
+    A title-only record is a paper (its abstract is ``""``).
+
+    >>> paper_problem("T", ""), paper_problem("", "A.")
+    (None, 'missing field: title')
+    >>> paper_problem("T", "a" + chr(0) + "b")
+    'NUL character (U+0000) in the title or abstract: the record is corrupt, not text'
+    """
+    if not title:
+        return "missing field: title"
+    if has_bad_bytes((title, abstract)):
+        return "not UTF-8 text in the title or abstract"
+    if "\x00" in title or "\x00" in abstract:
+        return "NUL character (U+0000) in the title or abstract: the record is corrupt, not text"
+    if len(abstract) > MAX_ABSTRACT_CHARS:
+        return (
+            f"abstract of {len(abstract):,} characters is over the "
+            f"{MAX_ABSTRACT_CHARS:,}-character limit; skipped"
+        )
+    return None
+
+
+def utf16_problem(data: bytes) -> str | None:
+    """Tell, from a file's first bytes, whether it is UTF-16 text, and how to convert it.
+
+    >>> utf16_problem("title".encode("utf-16"))[:12]
+    'UTF-16 text:'
+    >>> utf16_problem(b"title") is None
+    True
+    """
+    sample = data[:4096]
+    bom = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    pairs = len(sample) // 2
+    if not bom and pairs >= 2:
+        even, odd = sample[0 : pairs * 2 : 2], sample[1 : pairs * 2 : 2]
+        bom = (even.count(0) > 0.9 * pairs and odd.count(0) == 0) or (
+            odd.count(0) > 0.9 * pairs and even.count(0) == 0
+        )
+    if bom:
+        return "UTF-16 text: convert to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8)"
+    return None
+
+
 _SPACE_BEFORE = re.compile(r"(?<=\S) +([.,;:!?%)\]])(?=\s|$|[.,;:)\]])")
 _SPACE_AFTER = re.compile(r"([(\[]) +(?=\S)")
 
@@ -369,6 +457,17 @@ def first_value(record: Mapping[str, Any], *keys: str) -> Any:
 
 # Where the next element of an array of objects starts after a malformed one.
 _RESYNC = re.compile(r"\}\s*,\s*\{")
+
+
+def _is_json_lines(data: bytes) -> bool:
+    """Tell whether ``data`` (starting with ``{``) is one JSON object per line."""
+    first, _, rest = data.partition(b"\n")
+    if not rest.strip():
+        return False
+    try:
+        return isinstance(parse_json(first.decode("utf-8", errors="replace")), dict)
+    except ValueError:
+        return False
 
 
 def _skip_line(stream: IO[bytes]) -> int:

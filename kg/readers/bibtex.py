@@ -19,10 +19,11 @@ from kg.models import Paper
 from kg.readers.base import (
     MAX_RECORD_BYTES,
     clean_text,
-    has_bad_bytes,
     make_reject,
     normalise_doi,
     open_binary,
+    paper_problem,
+    strip_markup,
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
@@ -38,6 +39,13 @@ _ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u
 _SYMBOLS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "l": "ł", "L": "Ł",
             "aa": "å", "AA": "Å", "i": "\u0131", "&": "&", "%": "%", "_": "_", "#": "#",
             "$": "$"}  # fmt: skip
+
+# Font switches that act on the rest of their group: ``{\em Attention}``.
+_FONT_SWITCH = re.compile(
+    r"\\(?:em|it|bf|sl|sc|tt|rm|sf|up|md|normalfont|bfseries|mdseries|itshape|slshape"
+    r"|scshape|upshape|rmfamily|sffamily|ttfamily|tiny|scriptsize|footnotesize|small"
+    r"|normalsize|large|Large|LARGE|huge|Huge)(?![A-Za-z])\s*"
+)
 
 
 def looks_like_bibtex(head: str) -> bool:
@@ -221,6 +229,7 @@ def latex_to_text(text: str) -> str:
         lambda m: _SYMBOLS[m.group(1)],
         text,
     )
+    text = _FONT_SWITCH.sub("", text)  # {\em x} -> {x}
     text = re.sub(r"\\[A-Za-z]+\*?\s*(?=\{)", "", text)  # \textbf{x} -> {x}
     text = text.replace("~", " ").replace("--", "\u2013")
     return clean_text(text.replace("{", "").replace("}", ""))
@@ -251,13 +260,10 @@ def _split_authors(value: str) -> tuple[str, ...]:
 
 
 def _paper(key: str, fields: dict[str, str], *, source: str, line: int) -> Paper | str:
-    title = latex_to_text(fields.get("title", ""))
-    abstract = latex_to_text(fields.get("abstract", ""))
-    missing = [name for name, value in (("title", title), ("abstract", abstract)) if not value]
-    if missing:
-        return f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-    if has_bad_bytes((title, abstract)):
-        return "not UTF-8 text in the title or abstract"
+    title = strip_markup(latex_to_text(fields.get("title", "")))
+    abstract = strip_markup(latex_to_text(fields.get("abstract", "")))
+    if problem := paper_problem(title, abstract):
+        return problem
     arxiv = normalise_arxiv_id(fields.get("eprint") or fields.get("arxivid") or "")
     for name in ("journal", "url", "note"):
         found = re.search(r"arxiv\S*?[:/]\s*(\d{4}\.\d{4,5})", fields.get(name, ""), re.I)

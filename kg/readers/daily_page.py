@@ -34,8 +34,16 @@ HEADER_LINES = frozenset(
         "Subscribe",
         "Daily Papers",
         "byAK and the research community",
+        "by AK and the research community",
+        "Daily",
+        "Weekly",
+        "Monthly",
+        "Daily Weekly Monthly",
     }
 )
+# What a browser copy adds around each card: who submitted it, the upvote button.
+_SUBMITTED = re.compile(r"^Submitted by(?:\s+\S+)?$")
+_UPVOTE = "Upvote"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
 _DAY_LINE = re.compile(rf"^{_MONTH} \d{{1,2}}$")
@@ -101,16 +109,33 @@ def parse_daily_page(
             path=source,
             line=1,
         )
-    groups = _skip_header(_groups(text))
+    groups = [g for g in _skip_header(_groups(text)) if not _is_submitted(g)]
     i = 0
+    last: Paper | None = None  # read, and waiting for an Upvote count after it
     while i < len(groups):
         title_group = groups[i]
+        if votes := _upvotes(title_group):
+            if last is not None and last.upvotes is None and votes[0] is not None:
+                last = replace(last, upvotes=votes[0])
+            i += 1
+            continue
+        if last is not None:
+            yield last
+            last = None
         if _is_metadata(title_group):
             report("metadata block with no paper before it", title_group.line)
             i += 1
             continue
-        title = title_group.lines[0]
-        if len(title_group.lines) > 1 or len(title) > _MAX_TITLE_CHARS:
+        title = " ".join(title_group.lines)
+        next_group = groups[i + 1] if i + 1 < len(groups) else None
+        wrapped = (
+            1 < len(title_group.lines) <= 3
+            and len(title) <= _MAX_TITLE_CHARS
+            and not title.endswith(".")
+            and next_group is not None
+            and _is_abstract(next_group)
+        )
+        if (len(title_group.lines) > 1 and not wrapped) or len(title) > _MAX_TITLE_CHARS:
             report("expected a single title line here, found a paragraph", title_group.line)
             i += 1
             continue
@@ -128,7 +153,9 @@ def parse_daily_page(
         if i < len(groups) and _is_metadata(groups[i]):
             paper = _add_metadata(paper, groups[i], report)
             i += 1
-        yield paper
+        last = paper
+    if last is not None:
+        yield last
 
 
 def _groups(text: str) -> list[_Group]:
@@ -159,6 +186,21 @@ def _skip_header(groups: list[_Group]) -> list[_Group]:
         else:
             break
     return groups[i:]
+
+
+def _is_submitted(group: _Group) -> bool:
+    """``Submitted by`` and the submitter's handle (one or two lines)."""
+    return bool(_SUBMITTED.match(group.lines[0])) and len(group.lines) <= 2
+
+
+def _upvotes(group: _Group) -> tuple[int | None] | None:
+    """``Upvote`` and an optional count: ``(count,)``, or None when the group is not that."""
+    lines = group.lines
+    if lines[0] != _UPVOTE or len(lines) > 2:
+        return None
+    if len(lines) == 2:
+        return (int(lines[1]),) if lines[1].isdigit() else None
+    return (None,)
 
 
 def _is_metadata(group: _Group) -> bool:

@@ -25,11 +25,12 @@ from kg.readers.base import (
     clean_spacing,
     clean_text,
     first_value,
-    has_bad_bytes,
     iso_day,
     iter_json_records,
     make_reject,
+    paper_problem,
     split_names,
+    strip_markup,
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
@@ -81,22 +82,21 @@ def paper_from_hf(record: Mapping[str, Any], *, source: str = "", line: int = 0)
     ...     "authors": [{"name": "Ada"}], "upvotes": 3, "githubRepo": "https://github.com/a/b"}})
     ... # doctest: +ELLIPSIS
     Paper(id='arXiv:2401.00001', title='T', abstract='An abstract.', ...authors=('Ada',), ...)
-    >>> paper_from_hf({"title": "T"})
-    'missing field: abstract'
+    >>> paper_from_hf({"summary": "An abstract."})
+    'missing field: title'
     """
     inner = record.get("paper")
     item: Mapping[str, Any] = inner if isinstance(inner, dict) else record
-    title = clean_text(first_value(item, "title") or record.get("title"))
-    abstract = clean_text(first_value(item, "summary", "abstract") or record.get("summary"))
-    missing = [name for name, value in (("title", title), ("abstract", abstract)) if not value]
-    if missing:
-        return f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-    if has_bad_bytes((title, abstract)):
-        return "not UTF-8 text in the title or abstract"
-    summary = clean_text(first_value(item, "summary_en", "ai_summary"))
+    title = strip_markup(clean_text(first_value(item, "title") or record.get("title")))
+    abstract = strip_markup(
+        clean_text(first_value(item, "summary", "abstract") or record.get("summary"))
+    )
+    summary = strip_markup(clean_text(first_value(item, "summary_en", "ai_summary")))
     if summary and abstract.startswith(summary) and len(abstract) > len(summary) + 20:
         abstract = abstract[len(summary) :].lstrip()
     abstract = clean_spacing(abstract)
+    if problem := paper_problem(title, abstract):
+        return problem
     arxiv = normalise_arxiv_id(str(first_value(item, "arxiv_id", "paper_id", "id") or ""))
     authors = tuple(
         a for a in split_names(item.get("authors")) if len(a.split()) <= _MAX_NAME_WORDS

@@ -1,6 +1,9 @@
 """Read papers from source files: check the bytes, detect the format, hand over to a reader."""
 
 import json
+import shutil
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +26,7 @@ from kg.readers import (
     read_hf_json,
     read_records,
 )
-from kg.readers.base import open_binary, read_head
+from kg.readers.base import SNIFF_BYTES, open_binary, read_head, utf16_problem
 
 __all__ = [
     "FORMATS",
@@ -83,6 +86,8 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"cannot read: {e}", path=str(path)) from e
     if not data.strip():
         raise InputError("file is empty", path=str(path))
+    if problem := utf16_problem(data):
+        raise InputError(problem, path=str(path))
     if b"\x00" in data[:65536]:
         raise InputError("binary file (contains NUL bytes), expected text", path=str(path))
     try:
@@ -151,20 +156,26 @@ def read_papers(
         raise InputError("directory holds no data files", path=str(path))
     for file in files:
         source = str(file)
-        try:
-            _check_readable(file)
-            head = read_head(file)
-            if not head.strip():
-                raise InputError("file is empty", path=source)
-            if "\x00" in head:
-                raise InputError("binary file (contains NUL bytes), expected text", path=source)
-            name = format or _detect_file_format(file, head)
-        except InputError as e:
-            if errors is None or len(files) == 1:
-                raise
-            errors.append(e)  # one bad file in a folder does not stop the others
-            continue
-        yield from FORMATS[name].read(file, source=source, errors=errors, fields=fields)
+        with tempfile.TemporaryDirectory(prefix="kg-pipe-") as spool:
+            try:
+                _check_readable(file)
+                readable = _spooled(file, Path(spool))
+                head = read_head(readable)
+                if not head.strip():
+                    raise InputError("file is empty", path=source)
+                if "\x00" in head:
+                    with open_binary(readable) as stream:
+                        problem = utf16_problem(stream.read(SNIFF_BYTES))
+                    raise InputError(
+                        problem or "binary file (contains NUL bytes), expected text", path=source
+                    )
+                name = format or _detect_file_format(readable, head, source=source)
+            except InputError as e:
+                if errors is None or len(files) == 1:
+                    raise
+                errors.append(e)  # one bad file in a folder does not stop the others
+                continue
+            yield from FORMATS[name].read(readable, source=source, errors=errors, fields=fields)
 
 
 def write_rejected(errors: Iterable[InputError], path: str | Path) -> int:
@@ -183,9 +194,31 @@ def write_rejected(errors: Iterable[InputError], path: str | Path) -> int:
     return count
 
 
-def _detect_file_format(path: Path, head: str) -> str:
+def _spooled(path: Path, spool: Path) -> Path:
+    """Return ``path``, or a copy of it in ``spool`` when it can be read only once (a pipe).
+
+    Sniffing reads a file's head, then its reader opens it again: ``kg build <(cat f)``
+    would find the pipe drained. A copy on disk keeps memory flat on a large stream.
+    """
     try:
-        return detect_format(head, source=str(path))
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as e:
+        raise InputError(f"cannot read: {e}", path=str(path)) from e
+    if regular:
+        return path
+    copy = spool / "input"
+    try:
+        with path.open("rb") as stream, copy.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+    except OSError as e:
+        raise InputError(f"cannot read: {e}", path=str(path)) from e
+    return copy
+
+
+def _detect_file_format(path: Path, head: str, *, source: str | None = None) -> str:
+    source = source or str(path)
+    try:
+        return detect_format(head, source=source)
     except InputError:
         if "\ufffd" in head:  # say why nothing matched: the bytes are not UTF-8
             with open_binary(path) as stream:
@@ -196,7 +229,7 @@ def _detect_file_format(path: Path, head: str) -> str:
                 if e.start < len(data) - 4:
                     line = data.count(b"\n", 0, e.start) + 1
                     message = f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})"
-                    raise InputError(message, path=str(path), line=line) from None
+                    raise InputError(message, path=source, line=line) from None
         raise
 
 

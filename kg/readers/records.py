@@ -21,15 +21,16 @@ from kg.readers.base import (
     MAX_RECORD_BYTES,
     Reject,
     clean_text,
-    has_bad_bytes,
     iso_day,
     iter_json_records,
     iter_lines,
     make_reject,
     normalise_doi,
     open_binary,
+    paper_problem,
     parse_json,
     split_names,
+    strip_markup,
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
@@ -148,13 +149,10 @@ def paper_from_record(
                     break
         return found
 
-    title = clean_text(next(iter(get("title")), ""))
-    abstract = clean_text(next(iter(get("abstract")), ""))
-    missing = [name for name, value in (("title", title), ("abstract", abstract)) if not value]
-    if missing:
-        return f"missing field{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-    if has_bad_bytes((title, abstract)):
-        return "not UTF-8 text in the title or abstract"
+    title = strip_markup(clean_text(next(iter(get("title")), "")))
+    abstract = strip_markup(clean_text(next(iter(get("abstract")), "")))
+    if problem := paper_problem(title, abstract):
+        return problem
     arxiv = normalise_arxiv_id(str(next(iter(get("arxiv_id")), "")))
     authors = split_names(next(iter(get("authors")), None))
     affiliations = tuple(dict.fromkeys(a for v in get("affiliations") for a in split_names(v)))
