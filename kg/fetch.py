@@ -4,10 +4,13 @@ Every response is written to a cache folder before anything parses it, so a run
 can be repeated (or debugged) offline: ``CACHE/hf-daily/DATE.json`` and
 ``CACHE/arxiv/QUERY-START.atom``. Requests time out, are retried with exponential
 backoff on connection errors, 429 and 5xx (honouring ``Retry-After``), and are
-spaced by a minimum interval per host (arXiv asks for 3 seconds).
+spaced by a minimum interval per host (arXiv asks for 3 seconds). A response that
+does not parse (a login or error page served with 200, an empty day) is not
+cached: the next run asks again. Base URLs must be http(s).
 """
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from kg.atomic import atomic_open
 from kg.errors import FetchError
+from kg.readers.arxiv_atom import looks_like_arxiv_atom
 
 __all__ = [
     "ARXIV_API_URL",
@@ -115,10 +119,16 @@ def fetch_hf_daily(
     A file already in the cache is reused unless ``refresh``.
     """
     path = cache / "hf-daily" / f"{day.isoformat()}.json"
+    base = _http_url(base_url or hf_daily_url())
     if path.exists() and not refresh:
+        if problem := _hf_problem(path.read_bytes(), day):
+            raise FetchError(f"cached {path} {problem}; run again with --refresh")
         return path
-    url = f"{base_url or hf_daily_url()}?{urllib.parse.urlencode({'date': day.isoformat()})}"
-    _write(path, (fetcher or Fetcher()).get(url))
+    url = f"{base}?{urllib.parse.urlencode({'date': day.isoformat()})}"
+    body = (fetcher or Fetcher()).get(url)
+    if problem := _hf_problem(body, day):
+        raise FetchError(f"GET {url}: the answer {problem}; nothing was cached")
+    _write(path, body)
     return path
 
 
@@ -137,6 +147,7 @@ def fetch_arxiv(
     ``query`` is an arXiv ``search_query`` (``all:reranker``, ``cat:cs.CL AND ti:llm``),
     fetched ``page_size`` entries at a time, newest submissions first.
     """
+    base = _http_url(base_url or arxiv_api_url())
     fetcher = fetcher or Fetcher()
     slug = re.sub(r"[^\w.-]+", "_", query).strip("_")[:40]
     digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:8]
@@ -145,6 +156,8 @@ def fetch_arxiv(
     while start < max_results:
         size = min(page_size, max_results - start)
         path = cache / "arxiv" / f"{slug}-{digest}-{start}-{size}.atom"
+        if path.exists() and not refresh and not _is_atom(path.read_bytes()):
+            raise FetchError(f"cached {path} is not an Atom feed; run again with --refresh")
         if not path.exists() or refresh:
             params = {
                 "search_query": query,
@@ -153,14 +166,52 @@ def fetch_arxiv(
                 "sortBy": "submittedDate",
                 "sortOrder": "descending",
             }
-            url = f"{base_url or arxiv_api_url()}?{urllib.parse.urlencode(params)}"
-            _write(path, fetcher.get(url))
+            url = f"{base}?{urllib.parse.urlencode(params)}"
+            body = fetcher.get(url)
+            if not _is_atom(body):
+                raise FetchError(
+                    f"GET {url}: the answer is not an Atom feed ({_kind(body)}); nothing was cached"
+                )
+            _write(path, body)
         paths.append(path)
         entries = path.read_bytes().count(b"<entry>") + path.read_bytes().count(b"<entry ")
         if entries < size:  # the last page
             break
         start += size
     return paths
+
+
+def _http_url(url: str) -> str:
+    """Return ``url`` if it is an http(s) URL with a host; raise :class:`FetchError` otherwise."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"base URL must be an http(s) URL such as {HF_DAILY_URL}, got {url!r}")
+    return url
+
+
+def _hf_problem(body: bytes, day: date) -> str | None:
+    """Why a Daily Papers answer cannot be used (and must not be cached), or None."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return f"is not JSON ({_kind(body)})"
+    if data in ([], {}, None) or (isinstance(data, dict) and not data.get("papers", True)):
+        return f"holds no papers listed for {day.isoformat()} (not published yet?)"
+    return None
+
+
+def _is_atom(body: bytes) -> bool:
+    return looks_like_arxiv_atom(body[:4096].decode("utf-8", errors="replace"))
+
+
+def _kind(body: bytes) -> str:
+    """Say in a few words what a body that did not parse looks like."""
+    head = body[:512].lstrip().lower()
+    if not head:
+        return "an empty body"
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        return "an HTML page: a login, error or rate-limit page?"
+    return f"starts with {body[:40]!r}"
 
 
 def _write(path: Path, body: bytes) -> None:
