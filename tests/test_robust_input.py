@@ -150,3 +150,35 @@ def test_a_pipe_is_read_once(tmp_path: Path) -> None:
     writer.join(5)
     assert errors == [] and [p.title for p in papers] == ["Piped"]
     assert papers[0].source == str(fifo)
+
+
+def _page(blocks: list[bytes]) -> bytes:
+    meta = b"\n\n  \xe2\x80\xa2 3 authors\n\xc2\xb7\nFeb 24, 2026 3\n\n"
+    return b"Daily Papers\n\n" + b"".join(block + meta for block in blocks)
+
+
+def test_a_non_utf8_byte_on_a_page_costs_only_its_paper(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes(
+        _page(
+            [
+                b"First Paper\n\nWe propose the first method, which is good.",
+                b"Broken Paper\n\nWe propose caf\xe9 methods, which are good.",
+                b"Third Paper\n\nWe propose the third method, which is good.",
+            ]
+        )
+    )
+    papers, errors = _read(path)
+    assert [p.title for p in papers] == ["First Paper", "Third Paper"]
+    assert [(e.line, e.message) for e in errors] == [
+        (11, "not UTF-8 text in the title or abstract")
+    ]
+
+
+def test_page_papers_are_checked_like_records() -> None:
+    errors: list[InputError] = []
+    huge = "We propose " + "x " * MAX_ABSTRACT_CHARS + "."
+    text = _page([b"Huge Paper\n\n" + huge.encode(), b"<b>Bold</b> Paper\n\nWe propose it."])
+    papers = list(parse_daily_page(text.decode(), source="p.txt", errors=errors))
+    assert [p.title for p in papers] == ["Bold Paper"]
+    assert len(errors) == 1 and "100,000-character limit" in errors[0].message

@@ -23,6 +23,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.models import Paper
+from kg.readers.base import paper_problem, strip_markup
 from kg.readers.ids import paper_id
 
 __all__ = ["looks_like_daily_page", "parse_daily_page"]
@@ -145,7 +146,14 @@ def parse_daily_page(
             report(f"paper {title!r} is truncated: {what} after its title", title_group.line)
             i += 1 if abstract_group is None or not _is_metadata(abstract_group) else 2
             continue
-        abstract = " ".join(line.strip() for line in abstract_group.lines)
+        abstract = strip_markup(" ".join(line.strip() for line in abstract_group.lines))
+        title = strip_markup(title)
+        if problem := paper_problem(title, abstract):
+            report(problem, title_group.line)
+            i += 2
+            if i < len(groups) and _is_metadata(groups[i]):
+                i += 1  # the rejected paper's own metadata
+            continue
         paper = Paper(
             id=paper_id(title), title=title, abstract=abstract, source=source, line=title_group.line
         )

@@ -53,7 +53,9 @@ class Format:
 def _read_daily_page(
     path: Path, *, source: str, errors: list[InputError] | None = None, **_: Any
 ) -> Iterator[Paper]:
-    return parse_daily_page(read_text(path), source=source, errors=errors)
+    # A byte that is not UTF-8 costs only the paper it falls in (the page is read whole).
+    text = read_text(path, bad_bytes="surrogateescape")
+    return parse_daily_page(text, source=source, errors=errors)
 
 
 # format name -> format. Detection tries them in this order (most specific first).
@@ -75,8 +77,12 @@ FORMATS: dict[str, Format] = {
 _SKIPPED_NAMES = ("readme", "source", "license", "licence", "changelog")
 
 
-def read_text(path: str | Path) -> str:
-    """Return a source file's text, refusing empty, binary and non-UTF-8 files with the reason."""
+def read_text(path: str | Path, *, bad_bytes: str = "strict") -> str:
+    """Return a source file's text, refusing empty, binary and non-UTF-8 files with the reason.
+
+    ``bad_bytes="surrogateescape"`` keeps bytes that are not UTF-8 as lone surrogates
+    (see :func:`kg.readers.base.has_bad_bytes`) for the reader to reject where they are.
+    """
     path = Path(path)
     _check_readable(path)
     try:
@@ -91,7 +97,7 @@ def read_text(path: str | Path) -> str:
     if b"\x00" in data[:65536]:
         raise InputError("binary file (contains NUL bytes), expected text", path=str(path))
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig", errors=bad_bytes)
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise InputError(
