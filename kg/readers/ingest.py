@@ -214,7 +214,7 @@ def _spooled(path: Path, spool: Path) -> Path:
         return path
     copy = spool / "input"
     try:
-        with path.open("rb") as stream, copy.open("wb") as out:
+        with path.open("rb") as stream, atomic_open(copy, "wb") as out:
             shutil.copyfileobj(stream, out)
     except OSError as e:
         raise InputError(f"cannot read: {e}", path=str(path)) from e
