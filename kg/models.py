@@ -1,7 +1,9 @@
 """Plain data passed between the stages: papers in, mentions out, graph rows to the store."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 __all__ = ["EntityType", "Mention", "Paper", "Repository", "Variant"]
 
@@ -66,6 +68,47 @@ class Mention:
     aliases: tuple[str, ...] = ()  # other names the text gave it, e.g. its acronym
     cue: str = ""  # for rule "cue", the word that gave it away: "style" in GRPO-style (#5)
 
+    # One encoding of a mention (#15), used by the extraction cache, the worker processes
+    # and ``kg extract --json``: every field but ``paper_id`` (the paper holding the
+    # mention knows it), the type as its value. ``to_values`` is the record's values in
+    # ``RECORD_FIELDS`` order, for the worker messages (tuples marshal fastest).
+    RECORD_FIELDS = (
+        *("text", "type", "canonical", "start", "end", "sentence", "section"),
+        *("proposed", "rule", "aliases", "cue"),
+    )
+
+    def to_values(self) -> tuple[Any, ...]:
+        """The values of :meth:`to_record`, in :attr:`RECORD_FIELDS` order."""
+        return (
+            *(self.text, self.type.value, self.canonical, self.start, self.end, self.sentence),
+            *(self.section, self.proposed, self.rule, list(self.aliases), self.cue),
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The mention as plain data (JSON, Parquet), without ``paper_id``.
+
+        >>> m = Mention("p1", "PPO", EntityType.METHOD, "PPO", 0, 3, "PPO works.", aliases=("P",))
+        >>> Mention.from_record("p1", m.to_record()) == m
+        True
+        >>> m.to_record()["type"], m.to_record()["aliases"]
+        ('Method', ['P'])
+        """
+        return dict(zip(Mention.RECORD_FIELDS, self.to_values(), strict=True))
+
+    @staticmethod
+    def from_values(paper_id: str, values: Sequence[Any]) -> "Mention":
+        """The mention of ``paper_id`` whose :meth:`to_values` are ``values``."""
+        text, type_, canonical, start, end, sentence, section, proposed, rule, aliases, cue = values
+        return Mention(
+            *(paper_id, text, _TYPES[type_], canonical, start, end, sentence, section),
+            *(proposed, rule, tuple(aliases), cue),
+        )
+
+    @staticmethod
+    def from_record(paper_id: str, record: dict[str, Any]) -> "Mention":
+        """The mention of ``paper_id`` whose :meth:`to_record` is ``record``."""
+        return Mention.from_values(paper_id, [record[name] for name in Mention.RECORD_FIELDS])
+
 
 @dataclass(frozen=True, slots=True)
 class Repository:
@@ -78,6 +121,32 @@ class Repository:
     start: int
     end: int
     section: str = "abstract"
+
+    # Encoded like :class:`Mention`: every field but ``paper_id``.
+    RECORD_FIELDS = ("url", "kind", "sentence", "start", "end", "section")
+
+    def to_values(self) -> tuple[Any, ...]:
+        """The values of :meth:`to_record`, in :attr:`RECORD_FIELDS` order."""
+        return (self.url, self.kind, self.sentence, self.start, self.end, self.section)
+
+    def to_record(self) -> dict[str, Any]:
+        """The repository link as plain data (JSON, Parquet), without ``paper_id``.
+
+        >>> r = Repository("p1", "https://github.com/a/b", "code", "See it.", 4, 26)
+        >>> Repository.from_record("p1", r.to_record()) == r
+        True
+        """
+        return dict(zip(Repository.RECORD_FIELDS, self.to_values(), strict=True))
+
+    @staticmethod
+    def from_values(paper_id: str, values: Sequence[Any]) -> "Repository":
+        """The repository link of ``paper_id`` whose :meth:`to_values` are ``values``."""
+        return Repository(paper_id, *values)
+
+    @staticmethod
+    def from_record(paper_id: str, record: dict[str, Any]) -> "Repository":
+        """The repository link of ``paper_id`` whose :meth:`to_record` is ``record``."""
+        return Repository(paper_id, *(record[name] for name in Repository.RECORD_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +199,6 @@ class Graph:
     affiliations: list[tuple[str, str]]  # (paper id, organisation entity key)
     repositories: list[Repository]
     variants: list[Variant] = field(default_factory=list)  # (#5)
+
+
+_TYPES = {t.value: t for t in EntityType}  # faster than EntityType(value) per mention

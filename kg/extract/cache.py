@@ -33,7 +33,7 @@ import spacy.about
 from kg.atomic import atomic_open
 from kg.catalog import CATALOG_FILES
 from kg.extract.pipeline import EXTRACTOR_VERSION, NER_PATH, PaperExtraction
-from kg.models import EntityType, Mention, Paper, Repository
+from kg.models import Mention, Paper, Repository
 
 __all__ = [
     "SCHEMA",
@@ -122,62 +122,18 @@ def extractor_version(*, ner: bool = True, catalog: str | None = None) -> str:
 
 
 def to_row(key: str, extraction: PaperExtraction) -> dict[str, Any]:
-    """One cache row: the paper's mentions and repositories without its id."""
+    """One cache row: the paper's mentions and repositories (:meth:`Mention.to_record`)."""
     return {
         "key": key,
-        "mentions": [
-            {
-                "text": m.text,
-                "type": m.type.value,
-                "canonical": m.canonical,
-                "start": m.start,
-                "end": m.end,
-                "sentence": m.sentence,
-                "section": m.section,
-                "proposed": m.proposed,
-                "rule": m.rule,
-                "aliases": list(m.aliases),
-                "cue": m.cue,
-            }
-            for m in extraction.mentions
-        ],
-        "repositories": [
-            {
-                "url": r.url,
-                "kind": r.kind,
-                "sentence": r.sentence,
-                "start": r.start,
-                "end": r.end,
-                "section": r.section,
-            }
-            for r in extraction.repositories
-        ],
+        "mentions": [m.to_record() for m in extraction.mentions],
+        "repositories": [r.to_record() for r in extraction.repositories],
     }
 
 
 def from_row(paper: Paper, row: dict[str, Any]) -> PaperExtraction:
     """The extraction of ``paper`` from its cache row (the inverse of :func:`to_row`)."""
-    mentions = [
-        Mention(
-            paper_id=paper.id,
-            text=m["text"],
-            type=EntityType(m["type"]),
-            canonical=m["canonical"],
-            start=m["start"],
-            end=m["end"],
-            sentence=m["sentence"],
-            section=m["section"],
-            proposed=m["proposed"],
-            rule=m["rule"],
-            aliases=tuple(m["aliases"]),
-            cue=m["cue"],
-        )
-        for m in row["mentions"]
-    ]
-    repositories = [
-        Repository(paper.id, r["url"], r["kind"], r["sentence"], r["start"], r["end"], r["section"])
-        for r in row["repositories"]
-    ]
+    mentions = [Mention.from_record(paper.id, m) for m in row["mentions"]]
+    repositories = [Repository.from_record(paper.id, r) for r in row["repositories"]]
     return PaperExtraction(paper, mentions, repositories)
 
 

@@ -21,7 +21,7 @@ from kg.extract.pipeline import (
     load_nlp,
     use_catalog_trie,
 )
-from kg.models import EntityType, Mention, Paper, Repository
+from kg.models import Mention, Paper, Repository
 
 if TYPE_CHECKING:
     from kg.extract.cache import ExtractionCache
@@ -181,34 +181,25 @@ def _collect(
         yield PaperExtraction(paper, mentions, repositories)
 
 
-# What a worker sends back for a paper: its mentions and repositories as plain tuples,
-# without the paper's id (the parent knows it), a chunk of them marshalled into bytes.
-# Frozen dataclasses through pickle cost a worker a tenth of its time and this process
-# as much again; tuples through marshal load four times faster than through pickle.
+# What a worker sends back for a paper: its mentions and repositories as their records
+# values (:meth:`Mention.to_values`), without the paper's id (the parent knows it), a
+# chunk of them marshalled into bytes. Frozen dataclasses through pickle cost a worker a
+# tenth of its time and this process as much again; tuples through marshal load four
+# times faster than through pickle.
 _Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-_TYPES = {t.value: t for t in EntityType}
 
 
 def _to_rows(found: _Found) -> _Rows:
     mentions, repositories = found
-    return (
-        [
-            (
-                *(m.text, m.type.value, m.canonical, m.start, m.end, m.sentence, m.section),
-                *(m.proposed, m.rule, m.aliases, m.cue),
-            )
-            for m in mentions
-        ],
-        [(r.url, r.kind, r.sentence, r.start, r.end, r.section) for r in repositories],
-    )
+    return [m.to_values() for m in mentions], [r.to_values() for r in repositories]
 
 
 def _from_rows(paper: Paper, rows: _Rows) -> PaperExtraction:
     mentions, repositories = rows
     return PaperExtraction(
         paper,
-        [Mention(paper.id, text, _TYPES[type_], *rest) for text, type_, *rest in mentions],
-        [Repository(paper.id, *repository) for repository in repositories],
+        [Mention.from_values(paper.id, values) for values in mentions],
+        [Repository.from_values(paper.id, values) for values in repositories],
     )
 
 
