@@ -1,4 +1,8 @@
-"""The ``kg`` command: parse options, call the stages, print results. Only this module prints."""
+"""The ``kg`` command: parse options, call the stages, print results. Only this module prints.
+
+Long because every command lives here: each is thin (parse, call a stage, format), and one
+module keeps the terminal output, the shared options and the KgError translation together.
+"""
 
 import json
 import sys

@@ -7,6 +7,9 @@ Each component adds :class:`Candidate` spans to ``doc.user_data["kg.candidates"]
 ``kg_resolve`` picks the final, non-overlapping ones into ``doc.user_data["kg.mentions"]``.
 (``doc.user_data`` rather than ``doc._`` extensions: each ``doc._`` access builds an
 object, and these are read a dozen times per doc.)
+
+Long because the components share the candidate spans and their resolution: the rule,
+catalog and model components and ``kg_resolve`` are one algorithm, read top to bottom.
 """
 
 import bisect
@@ -31,7 +34,22 @@ from kg.extract.tagger import MODEL_SPANS
 from kg.models import EntityType, Mention, Paper, Repository
 from kg.names import name_key, singular_acronym, singular_long, spelling_variants
 
-__all__ = ["EXTRACTOR_VERSION", "Candidate", "PaperExtraction", "extract", "load_nlp"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Candidate",
+    "CatalogMatcher",
+    "PaperExtraction",
+    "Resolver",
+    "RuleMatcher",
+    "catalog_trie",
+    "extract",
+    "load_nlp",
+    "make_catalog_matcher",
+    "make_resolver",
+    "make_rules",
+    "model_spans",
+    "use_catalog_trie",
+]
 
 # The NER model trained by training/train.sh (kg_ner: METHOD, TASK, DATASET, METRIC).
 NER_PATH = resources.files("kg").joinpath("data/ner")

@@ -31,7 +31,7 @@ from kg.errors import ModelError
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import TEMPLATES, emissions, featurize
 
-__all__ = ["BATCH_TOKENS", "MODEL_SPANS", "EntityTagger", "hashed_linear"]
+__all__ = ["BATCH_TOKENS", "MODEL_SPANS", "EntityTagger", "hashed_linear", "make_entity_tagger"]
 
 # Where set_annotations leaves the entities as (start_char, end_char, label) tuples.
 MODEL_SPANS = "kg_ner.spans"

@@ -27,7 +27,7 @@ from kg.readers.base import (
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
-__all__ = ["looks_like_bibtex", "parse_bibtex", "read_bibtex"]
+__all__ = ["latex_to_text", "looks_like_bibtex", "parse_bibtex", "read_bibtex"]
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 _NEXT_ENTRY = re.compile(r"^\s*@", re.M)

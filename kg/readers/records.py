@@ -34,7 +34,14 @@ from kg.readers.base import (
 )
 from kg.readers.ids import normalise_arxiv_id, paper_id
 
-__all__ = ["DEFAULT_FIELDS", "FIELDS", "looks_like_records", "parse_field_map", "read_records"]
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FIELDS",
+    "looks_like_records",
+    "paper_from_record",
+    "parse_field_map",
+    "read_records",
+]
 
 # Paper fields a mapping may fill, and the record fields tried when it does not say.
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {

@@ -21,6 +21,7 @@ from kg.store.base import graph_rows
 __all__ = [
     "ARRAY_DELIMITER",
     "ImportFiles",
+    "Table",
     "import_command",
     "import_tables",
     "write_import_files",
