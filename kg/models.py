@@ -5,7 +5,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["EntityType", "Mention", "Paper", "Repository", "Variant"]
+__all__ = [
+    "Entity",
+    "EntityType",
+    "Graph",
+    "Mention",
+    "Paper",
+    "PaperEntity",
+    "Repository",
+    "Variant",
+]
 
 
 class EntityType(StrEnum):
