@@ -322,37 +322,15 @@ def extract_command(
 def _print_extractions(extractions: Iterable[Any], as_json: bool) -> None:
     for extraction in extractions:
         for m in extraction.mentions:
-            if as_json:
-                record = {
-                    "paper_id": m.paper_id,
-                    "text": m.text,
-                    "type": m.type.value,
-                    "canonical": m.canonical,
-                    "start": m.start,
-                    "end": m.end,
-                    "section": m.section,
-                    "proposed": m.proposed,
-                    "rule": m.rule,
-                    "sentence": m.sentence,
-                }
+            if as_json:  # the mention's one encoding (#15), its paper's id first
+                record = {"paper_id": m.paper_id, **m.to_record()}
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 flag = " (proposed)" if m.proposed else ""
                 click.echo(f"{m.paper_id}\t{m.type.value}\t{m.text} -> {m.canonical}{flag}")
         for r in extraction.repositories:
             if as_json:
-                record = {
-                    "paper_id": r.paper_id,
-                    "text": r.url,
-                    "type": "Repository",
-                    "canonical": r.url,
-                    "start": r.start,
-                    "end": r.end,
-                    "section": r.section,
-                    "proposed": False,
-                    "rule": "url",
-                    "sentence": r.sentence,
-                }
+                record = {"paper_id": r.paper_id, "type": "Repository", **r.to_record()}
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 click.echo(f"{r.paper_id}\tRepository\t{r.url} ({r.kind})")
