@@ -153,3 +153,67 @@ def test_a_cache_that_cannot_be_written_is_a_warning(tmp_path: Path) -> None:
     output = build(tmp_path, SAMPLE)
     assert "cannot write the extraction cache" in output
     assert "Stored 24 papers" in output
+
+
+# Runs the extractor in a fresh process where ``kg`` is a bare package (its __init__, which
+# imports every stage, is not run): the kg modules then loaded are those extraction needs,
+# and an audit hook records every file opened under kg/data.
+_WHAT_EXTRACTION_LOADS = """
+import importlib.util, json, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+spec = importlib.util.spec_from_file_location(
+    "kg", root / "__init__.py", submodule_search_locations=[str(root)]
+)
+sys.modules["kg"] = importlib.util.module_from_spec(spec)  # not executed
+opened = set()
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, Path)):
+        path = Path(args[0]).resolve()
+        if (root / "data") in path.parents:
+            opened.add(str(path))
+sys.addaudithook(hook)
+from kg.extract.workers import extract_all
+from kg.models import Paper
+papers = [Paper("p", "PPO on MuJoCo", "We use Proximal Policy Optimization (PPO) on MuJoCo.")]
+for ner in (True, False):
+    list(extract_all(papers, workers=1, ner=ner))
+modules = sorted(m for m in sys.modules if m.startswith("kg.") and sys.modules[m] is not None)
+print(json.dumps({"modules": modules, "opened": sorted(opened)}))
+"""
+
+
+def test_the_cache_version_covers_every_module_and_file_extraction_loads() -> None:
+    import json
+    import subprocess
+    import sys
+
+    from kg.extract.cache import extractor_data, extractor_modules
+
+    kg_root = ROOT / "kg"
+    run = subprocess.run(
+        [sys.executable, "-c", _WHAT_EXTRACTION_LOADS, str(kg_root)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = json.loads(run.stdout.splitlines()[-1])
+    assert "kg.extract.pipeline" in loaded["modules"]  # the probe really extracted
+    missing = sorted(set(loaded["modules"]) - set(extractor_modules()))
+    assert not missing, f"modules extraction imports but the cache version ignores: {missing}"
+    covered = [Path(str(d)).resolve() for d in extractor_data(ner=True)]
+    assert loaded["opened"], "the probe opened no data file: the audit hook saw nothing"
+    uncovered = [
+        f
+        for f in loaded["opened"]
+        if not any(c == Path(f) or c in Path(f).parents for c in covered)
+    ]
+    assert not uncovered, f"data files extraction reads but the cache version ignores: {uncovered}"
+
+
+def test_a_module_outside_kg_extract_that_the_extractor_imports_changes_the_version() -> None:
+    from kg.extract.cache import extractor_modules
+
+    # kg.names holds the name keys the extractor's catalog lookups use: not in kg/extract.
+    assert "kg.names" in extractor_modules()
+    assert "kg.link.corpus" not in extractor_modules()  # the linker reuses every row

@@ -14,6 +14,7 @@ linker, the store) reuses every row. A file that cannot be read is reported in
 :attr:`ExtractionCache.problems`, removed, and its papers are extracted again.
 """
 
+import ast
 import hashlib
 import json
 import uuid
@@ -38,6 +39,8 @@ from kg.models import Mention, Paper, Repository
 __all__ = [
     "SCHEMA",
     "ExtractionCache",
+    "extractor_data",
+    "extractor_modules",
     "extractor_version",
     "from_row",
     "paper_key",
@@ -76,8 +79,8 @@ SCHEMA = pa.schema(
         ("repositories", pa.list_(_REPOSITORY)),
     ]
 )
-# The code extraction runs, relative to the kg package: what it finds and how it is stored.
-_SOURCES = ("extract", "catalog.py", "models.py")
+# Where the extractor's code starts: every module of kg/extract, and what they import.
+_EXTRACTOR_PACKAGE = "kg.extract"
 # Rows written per Parquet file while extracting: an interrupted build keeps what it did.
 _ROWS_PER_FILE = 20_000
 # Past this many files in a version's folder, they are merged into one.
@@ -108,17 +111,80 @@ def extractor_version(*, ner: bool = True, catalog: str | None = None) -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{EXTRACTOR_VERSION}\0{spacy.about.__version__}\0ner={ner}\0".encode())
     package = resources.files("kg")
-    for name in _SOURCES:
-        _hash_tree(digest, package.joinpath(name), suffixes=(".py",))
-    if catalog is None:
-        for name in CATALOG_FILES:
-            _hash_tree(digest, package.joinpath("data", name))
-    else:
+    root = Path(str(package))
+    for module in extractor_modules():
+        digest.update(module.encode() + b"\0")
+        digest.update(_module_path(root, module).read_bytes())
+    for data in extractor_data(ner=ner, catalog=catalog is not None):
+        _hash_tree(digest, data)
+    if catalog is not None:
         digest.update(Path(catalog).read_bytes())
-    if ner and NER_PATH.joinpath("meta.json").is_file():
-        _hash_tree(digest, NER_PATH)
-        _hash_tree(digest, package.joinpath("data", "clusters.npz"))  # the tagger's features
     return digest.hexdigest()
+
+
+def extractor_data(*, ner: bool = True, catalog: bool = False) -> list[Traversable]:
+    """The data files and folders extraction reads: the shipped catalog files (unless a
+    ``catalog`` file of the user's replaces them), and with ``ner`` the model and the word
+    clusters its features read."""
+    data = resources.files("kg").joinpath("data")
+    found = [] if catalog else [data.joinpath(name) for name in CATALOG_FILES]
+    if ner and NER_PATH.joinpath("meta.json").is_file():
+        found += [NER_PATH, data.joinpath("clusters.npz")]
+    return found
+
+
+@cache
+def extractor_modules() -> tuple[str, ...]:
+    """The kg modules extraction runs: those of ``kg.extract`` and all they import, in kg.
+
+    Read from the source with :mod:`ast` (imports inside functions included), so a helper
+    moved out of ``kg/extract`` stays covered by :func:`extractor_version`. ``kg`` itself
+    (its ``__init__`` only re-exports) is left out.
+
+    >>> {"kg.extract.pipeline", "kg.names", "kg.models"} <= set(extractor_modules())
+    True
+    >>> "kg.link.corpus" in extractor_modules() or "kg.store.base" in extractor_modules()
+    False
+    """
+    root = Path(str(resources.files("kg")))
+    todo = [
+        f"{_EXTRACTOR_PACKAGE}.{p.stem}" if p.stem != "__init__" else _EXTRACTOR_PACKAGE
+        for p in sorted((root / "extract").glob("*.py"))
+    ]
+    seen: set[str] = set()
+    while todo:
+        module = todo.pop()
+        if module in seen or module == "kg":
+            continue
+        path = _module_path(root, module)
+        if not path.is_file():
+            continue
+        seen.add(module)
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        todo += _kg_imports(ast.parse(path.read_bytes()), package)
+    return tuple(sorted(seen))
+
+
+def _module_path(root: Path, module: str) -> Path:
+    """``kg.extract.cache`` -> ``ROOT/extract/cache.py`` (or the package's ``__init__.py``)."""
+    parts = module.split(".")[1:]
+    folder = root.joinpath(*parts)
+    return folder / "__init__.py" if folder.is_dir() else folder.with_suffix(".py")
+
+
+def _kg_imports(tree: ast.AST, package: str) -> Iterator[str]:
+    """The kg modules a module's code imports (``from kg.x import y`` may name module y)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names if a.name.split(".")[0] == "kg")
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            if base.split(".")[0] == "kg":
+                yield base
+                yield from (f"{base}.{a.name}" for a in node.names)
 
 
 def to_row(key: str, extraction: PaperExtraction) -> dict[str, Any]:
