@@ -21,8 +21,6 @@ __all__ = [
     "Catalog",
     "CatalogEntry",
     "load_catalog",
-    "name_key",  # from kg.names, for the modules that still import it from here
-    "spelling_variants",
 ]
 
 

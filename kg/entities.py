@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from kg.catalog import name_key
+from kg.names import name_key
 from kg.query import load_internal
 from kg.store.base import GraphStore
 

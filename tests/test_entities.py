@@ -5,13 +5,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kg.catalog import name_key
 from kg.cli import cli
 from kg.entities import describe_entities
 from kg.extract import PaperExtraction, extract
 from kg.link import link
 from kg.link.overrides import parse_overrides
 from kg.models import EntityType, Graph, Mention, Paper
+from kg.names import name_key
 from kg.readers.ids import paper_id
 from kg.store import FalkorStore, write_graph
 from kg.store.neo4j_import import ARRAY_DELIMITER, import_tables

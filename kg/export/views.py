@@ -7,10 +7,10 @@ from typing import Any
 
 import networkx as nx
 
-from kg.catalog import name_key
 from kg.errors import KgError
 from kg.export.graph import Node, read_graph
 from kg.models import EntityType
+from kg.names import name_key
 from kg.store.base import GraphStore
 
 __all__ = [

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol, Self
 
-from kg.catalog import spelling_variants
 from kg.errors import StoreError
 from kg.models import EntityType, Graph
+from kg.names import spelling_variants
 from kg.query import load_internal
 from kg.readers.ids import author_key, normalise_title
 
