@@ -1,6 +1,6 @@
-"""Stop cleanly on SIGTERM and SIGINT: unwind so the database is saved, never mid-save.
+"""Stop cleanly on SIGTERM, SIGINT and SIGHUP: unwind so the database is saved, never mid-save.
 
-:func:`install` (called by the ``kg`` entry point) turns both signals into an
+:func:`install` (called by the ``kg`` entry point) turns these signals into an
 :class:`Interrupted` exception, raised in the main thread between two statements, so
 every ``finally`` runs and the embedded store saves and stops its server. Code that
 must not be cut in half (starting or stopping that server) runs under :func:`deferred`:
@@ -20,7 +20,7 @@ _raised = False  # one Interrupted per run: a second signal must not cut the cle
 
 
 class Interrupted(BaseException):
-    """The process was asked to stop (SIGTERM, or SIGINT / Ctrl-C).
+    """The process was asked to stop (SIGTERM, SIGINT / Ctrl-C, or SIGHUP: terminal closed).
 
     A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no
     ``except Exception`` swallows it.
@@ -42,16 +42,16 @@ class Interrupted(BaseException):
 
 
 def install() -> None:
-    """Make SIGTERM and SIGINT raise :class:`Interrupted` in the main thread."""
+    """Make SIGTERM, SIGINT and SIGHUP raise :class:`Interrupted` in the main thread."""
     global _raised
     _raised = False
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _handle)
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGTERM/SIGINT until the block ends, then raise :class:`Interrupted`.
+    """Hold SIGTERM/SIGINT/SIGHUP until the block ends, then raise :class:`Interrupted`.
 
     Only signals handled by :func:`install` are held; without it this does nothing.
     """

@@ -191,7 +191,7 @@ def test_interrupted_builds_end_in_the_uninterrupted_graph(tmp_path: Path) -> No
 # began, before it holds signals. The random rounds above hit those points rarely (one
 # CI run in many left kg.db.lock); this script puts a real SIGTERM exactly there.
 STOP_AT = """
-import signal, sys
+import os, signal, sys
 from kg.cli import main
 from kg.store.falkor import FalkorStore
 
@@ -203,7 +203,8 @@ def stop(here):
     global sent
     if point == here and not sent:
         sent = True
-        signal.raise_signal(signal.SIGTERM)  # handled before raise_signal returns
+        sig = signal.Signals[os.environ.get("KG_TEST_SIGNAL", "SIGTERM")]
+        signal.raise_signal(sig)  # handled before raise_signal returns
 
 def init(self, *args, **kwargs):
     opened(self, *args, **kwargs)
@@ -241,6 +242,27 @@ def test_a_signal_between_open_and_close_still_saves_stops_and_unlocks(
     assert_clean(tmp_path, db)
     nodes = dump_db(db)["nodes"]
     assert bool(nodes) == (point == "as close began"), "the writes made before it were saved"
+
+
+def test_sighup_stops_like_sigterm(tmp_path: Path) -> None:
+    """A closed terminal (SIGHUP) saves, stops the server and unlocks, with a message."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "kg.db"
+    build = ["build", SAMPLE_ARG, "--no-ner", "--db", str(db), "--html", str(tmp_path / "v.html")]
+    proc = subprocess.run(
+        [sys.executable, "-c", STOP_AT, "as close began", *build],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KG_TEST_SIGNAL": "SIGHUP"},
+    )
+    assert proc.returncode == 128 + signal.SIGHUP, proc.stderr
+    assert "kg: stopped by SIGHUP. What was written so far is saved" in proc.stderr
+    assert_clean(tmp_path, db)
+    assert dump_db(db)["nodes"], "the writes made before it were saved"
 
 
 @pytest.mark.neo4j
