@@ -157,7 +157,26 @@ def bind_params(query: Query, given: dict[str, str]) -> dict[str, Any]:
             raise QueryError(
                 f"parameter {param.name!r} of {query.name!r} must be {param.type}, got {raw!r}"
             ) from None
+        if param.type == "int":
+            _check_range(query, param.name, bound[param.name])
     return bound
+
+
+# FalkorDB reads LIMIT and SKIP as 32-bit counts (2**32 wraps to 0: no rows, silently),
+# and both stores keep integers in 64 bits: values outside these ranges are refused.
+_COUNT_MAX = 2**31 - 1
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _check_range(query: Query, name: str, value: int) -> None:
+    if re.search(rf"\b(?:LIMIT|SKIP)\s+\${name}\b", query.text, re.IGNORECASE):
+        low, high = 0, _COUNT_MAX
+    else:
+        low, high = _INT64
+    if not low <= value <= high:
+        raise QueryError(
+            f"parameter {name!r} of {query.name!r} must be between {low} and {high}, got {value}"
+        )
 
 
 def _check_name(name: str) -> None:

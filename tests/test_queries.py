@@ -132,6 +132,14 @@ def test_parameters_are_typed_and_checked() -> None:
         bind_params(load_query("papers_mentioning"), {})
 
 
+def test_a_limit_out_of_range_is_an_error_not_zero_rows() -> None:
+    query = load_query("top_entities")
+    assert bind_params(query, {"limit": str(2**31 - 1)})["limit"] == 2**31 - 1
+    for raw in (str(2**32), str(2**31), "-1", str(2**63)):
+        with pytest.raises(QueryError, match=r"'limit'.*between 0 and 2147483647"):
+            bind_params(query, {"limit": raw})
+
+
 def test_query_names_cannot_reach_outside_the_library() -> None:
     with pytest.raises(QueryError, match="bad query name"):
         load_query("../pyproject")
