@@ -206,3 +206,23 @@ def test_page_shows_markup_as_text_and_finds_aliases(tmp_path: Path) -> None:
         selected = browser.evaluate("nodes.get(network.getSelectedNodes()[0]).shape")
         assert selected == "dot"
         assert browser.errors == []
+
+
+@pytest.mark.parametrize("format_", ["graphml", "gexf"])
+def test_control_characters_in_titles_still_give_readable_xml(tmp_path: Path, format_: str) -> None:
+    from kg.export import write_file
+
+    bad = "Bell\x01 \x0bvertical\x1f tab\x7f ok\ufffe end"
+    papers = [{"id": f"p{i}", "title": f"{bad} {i}", "date": None} for i in (1, 2)]
+    entities = [{"key": "e\x02", "name": "Name\x08", "type": "Method", "aliases": []}]
+    links = [
+        {"paper": f"p{i}", "target": "e\x02", "rel": "MENTIONS", "count": 1, "evidence": bad}
+        for i in (1, 2)
+    ]
+    view, _ = build_view(from_rows(papers, entities, links), ViewSpec(view="bipartite"))
+    out = tmp_path / f"kg.{format_}"
+    write_file(view, out, format=format_)
+    back = nx.read_graphml(out) if format_ == "graphml" else nx.read_gexf(out)
+    assert back.number_of_nodes() == 3 and back.number_of_edges() == 2
+    titles = sorted(str(d.get("title", d.get("label"))) for n, d in back.nodes(data=True))
+    assert any("Bell vertical tab ok end 1" in t for t in titles), titles

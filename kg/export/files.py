@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,9 @@ def to_plain(view: nx.Graph) -> nx.Graph:
     """Return ``view`` with string node ids (``paper:ID``) and scalar attributes only.
 
     GraphML and GEXF hold neither tuples nor lists nor ``None``: lists become
-    ``"; "``-joined text and missing values are left out.
+    ``"; "``-joined text and missing values are left out. Characters XML cannot hold
+    (control characters but tab and newline, lone surrogates, U+FFFE/U+FFFF) and the
+    C1 controls are removed from ids, names and values, so every format reads back.
 
     >>> g = nx.Graph()
     >>> g.add_edge(("paper", "p1"), ("entity", "ppo"), weight=2, shared=["PPO", "GAE"])
@@ -76,8 +79,22 @@ def write_atomic(path: Path, text: str) -> None:
         f.write(text)
 
 
+# Not allowed in XML 1.0 (all C0 controls but tab, newline and CR; surrogates; U+FFFE/F),
+# plus DEL and the C1 controls, which XML discourages and terminals act on.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Remove the characters XML cannot hold.
+
+    >>> _clean("a\x01b\x0bc\td")
+    'abc\td'
+    """
+    return _NOT_XML.sub("", text)
+
+
 def _id(node: Any) -> str:
-    return f"{node[0]}:{node[1]}" if isinstance(node, tuple) else str(node)
+    return _clean(f"{node[0]}:{node[1]}" if isinstance(node, tuple) else str(node))
 
 
 def _scalars(data: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +102,9 @@ def _scalars(data: dict[str, Any]) -> dict[str, Any]:
     for key, value in data.items():
         if value is None or key == "search":
             continue
-        out[key] = "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+        if isinstance(value, list | tuple):
+            value = "; ".join(map(str, value))
+        out[_clean(key)] = _clean(value) if isinstance(value, str) else value
     return out
 
 
