@@ -1,15 +1,18 @@
-"""Regenerate the README's contents, command reference, Cypher library index and outputs.
+"""Regenerate the generated parts of README.md and docs/*.md: contents, command reference,
+Cypher library index and command outputs.
 
 Run it after changing a command, an option, a help text, a query's header, or anything that
-changes what the README's example commands print (the extractor, for one)::
+changes what the documented example commands print (the extractor, for one)::
 
-    .venv/bin/python scripts/cli_reference.py           # rewrite README.md
-    .venv/bin/python scripts/cli_reference.py --check   # exit 1 when README.md is stale
+    .venv/bin/python scripts/cli_reference.py           # rewrite the files in DOCS
+    .venv/bin/python scripts/cli_reference.py --check   # exit 1 when one of them is stale
 
-Three sections are generated, each between ``<!-- NAME:start ... -->`` and
-``<!-- NAME:end -->``: ``contents`` (a link to each ``##`` section), ``cli-reference``
-(``kg --help`` and the help of every command and subcommand) and ``cypher-index`` (every
-read query in ``cypher/``: what it answers and its parameters).
+It owns the files in ``DOCS``. Three sections are generated, each between
+``<!-- NAME:start ... -->`` and ``<!-- NAME:end -->``, in whichever of those files holds the
+markers (each section must be in at least one): ``contents`` (a link to each ``##`` section
+of that file), ``cli-reference`` (``kg --help`` and the help of every command and
+subcommand; in docs/commands.md) and ``cypher-index`` (every read query in ``cypher/``: what
+it answers and its parameters; in docs/cypher.md).
 
 And every ``<!-- run`` block is run: the shell commands it lists, one a line, up to ``-->``,
 are run in order in one scratch folder (holding links to ``examples/`` and ``tests/``),
@@ -17,8 +20,8 @@ and the console block up to ``<!-- /run -->`` is rewritten with each command and
 printed (stdout and stderr). So the README shows real output, and can only use files in
 the repository.
 
-Everything else in README.md is left as it is. ``tests/test_docs.py`` fails when the
-committed README differs from what this script writes.
+Everything else in those files is left as it is. ``tests/test_docs.py`` fails when a
+committed file differs from what this script writes.
 """
 
 import argparse
@@ -37,6 +40,7 @@ from kg.cli import cli
 from kg.query import Param, list_queries
 
 __all__ = [
+    "DOCS",
     "SECTIONS",
     "WIDTH",
     "commands",
@@ -50,6 +54,23 @@ __all__ = [
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+# The files this script generates parts of, README first.
+DOCS = (
+    README,
+    *(
+        ROOT / "docs" / name
+        for name in (
+            "graph.md",
+            "sources.md",
+            "cypher.md",
+            "views.md",
+            "storage.md",
+            "scaling.md",
+            "quality.md",
+            "commands.md",
+        )
+    ),
+)
 RUN = re.compile(r"(<!-- run\n(.*?)\n-->\n)(.*?)(<!-- /run -->)", re.DOTALL)
 # A fixed width, so the text does not depend on the terminal that ran the script.
 WIDTH = 100
@@ -92,49 +113,79 @@ def reference() -> str:
     return "\n".join(parts)
 
 
-def cypher_index() -> str:
-    """A table of the read queries ``kg query --list`` shows, straight from their headers."""
+def cypher_index(to_root: str = "") -> str:
+    """A table of the read queries ``kg query --list`` shows, straight from their headers.
+
+    ``to_root`` is the path from the file holding the table to the repository (``../`` in
+    ``docs/``), so the links to the query files work.
+    """
     rows = ["| query | answers | parameters (`-p NAME VALUE`) |", "|---|---|---|"]
     for query in list_queries():
         params = "<br>".join(_param(p) for p in query.params)
-        link = f"[`{query.name}`](cypher/{query.name}.cypher)"
+        link = f"[`{query.name}`]({to_root}cypher/{query.name}.cypher)"
         rows.append(f"| {link} | {_cell(query.description)} | {_cell(params) or 'none'} |")
     return "\n".join(rows) + "\n"
 
 
 def contents(text: str) -> str:
-    """One line linking every ``## `` heading of the README, as GitHub anchors them."""
+    """One line linking every ``## `` heading of a file, as GitHub anchors them."""
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     links = [f"[{h}](#{re.sub(r'[^\w\- ]', '', h.lower()).replace(' ', '-')})" for h in headings]
     return "**Contents:** " + " · ".join(links) + "\n"
 
 
-SECTIONS: dict[str, Callable[[str], str]] = {
-    "contents": contents,
-    "cli-reference": lambda text: reference(),
-    "cypher-index": lambda text: cypher_index(),
+# name -> generate(text of the file, path from that file to the repository)
+SECTIONS: dict[str, Callable[[str, str], str]] = {
+    "contents": lambda text, to_root: contents(text),
+    "cli-reference": lambda text, to_root: reference(),
+    "cypher-index": lambda text, to_root: cypher_index(to_root),
 }
 
 
-def update_readme(text: str) -> str:
-    """Return README text with the sections and the run blocks regenerated."""
-    return update_runs(update_sections(text))
+def _markers(name: str) -> tuple[str, str]:
+    start = f"<!-- {name}:start (generated by scripts/cli_reference.py; do not edit) -->"
+    return start, f"<!-- {name}:end -->"
 
 
-def update_sections(text: str) -> str:
-    """Return README text with every generated section regenerated between its markers."""
+def _to_root(path: Path) -> str:
+    """The relative path from the folder of ``path`` to the repository: ``""`` or ``"../"``."""
+    return "../" * (len(path.resolve().relative_to(ROOT).parts) - 1)
+
+
+def update_readme(text: str, path: Path = README) -> str:
+    """Return the text of ``path`` with its sections and run blocks regenerated."""
+    return update_runs(update_sections(text, path))
+
+
+def update_sections(text: str, path: Path = README) -> str:
+    """Return the text of ``path`` with every generated section it holds regenerated.
+
+    A section whose markers are not in this file is skipped (``check_markers`` makes sure
+    each is in some file); a start marker without its end marker after it is an error.
+    """
     for name, generate in SECTIONS.items():
-        start = f"<!-- {name}:start (generated by scripts/cli_reference.py; do not edit) -->"
-        end = f"<!-- {name}:end -->"
-        i, j = text.find(start), text.find(end)
-        if i < 0 or j < i:
-            raise SystemExit(f"{README}: the markers {start!r} and {end!r} are missing")
-        text = text[: i + len(start)] + "\n\n" + generate(text) + "\n" + text[j:]
+        start, end = _markers(name)
+        i = text.find(start)
+        if i < 0:
+            continue
+        j = text.find(end, i)
+        if j < 0:
+            raise SystemExit(f"{path}: {start!r} has no {end!r} after it")
+        text = text[: i + len(start)] + "\n\n" + generate(text, _to_root(path)) + "\n" + text[j:]
     return text
 
 
+def check_markers(texts: dict[Path, str]) -> None:
+    """Stop unless every generated section has its markers in at least one of ``texts``."""
+    for name in SECTIONS:
+        start, _ = _markers(name)
+        if not any(start in text for text in texts.values()):
+            files = ", ".join(str(p.relative_to(ROOT)) for p in texts)
+            raise SystemExit(f"the markers of the {name!r} section are in none of {files}")
+
+
 def update_runs(text: str) -> str:
-    """Return README text with every run block's console output captured afresh."""
+    """Return the text with every run block's console output captured afresh."""
     blocks = list(RUN.finditer(text))
     if not blocks:
         return text
@@ -169,7 +220,7 @@ def _run(command: str, cwd: Path) -> str:
     )
     output = result.stdout.replace(f"{cwd}{os.sep}", "").replace(str(cwd), ".").rstrip()
     if result.returncode != 0:
-        raise SystemExit(f"README command failed ({result.returncode}): {command}\n{output}")
+        raise SystemExit(f"documented command failed ({result.returncode}): {command}\n{output}")
     return f"$ {command}\n{output}" if output else f"$ {command}"
 
 
@@ -185,21 +236,25 @@ def _cell(text: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when README.md is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 when one of the files is stale"
+    )
     args = parser.parse_args()
-    current = README.read_text(encoding="utf-8")
-    wanted = update_readme(current)
-    if args.check:
-        if wanted != current:
-            print(f"{README} is stale: run .venv/bin/python scripts/cli_reference.py")
-            return 1
-        return 0
-    if wanted != current:
-        README.write_text(wanted, encoding="utf-8")
-        print(f"Updated {README}.")
-    else:
-        print(f"{README} is up to date.")
-    return 0
+    current = {path: path.read_text(encoding="utf-8") for path in DOCS}
+    check_markers(current)
+    stale = 0
+    for path, text in current.items():
+        wanted = update_readme(text, path)
+        if wanted == text:
+            if not args.check:
+                print(f"{path} is up to date.")
+        elif args.check:
+            print(f"{path} is stale: run .venv/bin/python scripts/cli_reference.py")
+            stale = 1
+        else:
+            path.write_text(wanted, encoding="utf-8")
+            print(f"Updated {path}.")
+    return stale
 
 
 if __name__ == "__main__":

@@ -501,8 +501,9 @@ def test_cli_on_real_scierc_dev() -> None:
     )
 
 
-def test_readme_example_of_the_jsonl_format_reads(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+def test_documented_example_of_the_jsonl_format_reads(tmp_path: Path) -> None:
+    quality = Path(__file__).resolve().parent.parent / "docs" / "quality.md"
+    readme = quality.read_text(encoding="utf-8")
     example = readme.split("```json\n", 1)[1].split("```", 1)[0]
     doc = read_gold(write(tmp_path / "gold.jsonl", example)).documents[0]
     assert [(doc.text[s.start : s.end], s.label) for s in doc.spans] == [
