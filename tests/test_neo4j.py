@@ -58,6 +58,16 @@ def tiny_graph(title: str = "Proximal Policy Optimisation at scale") -> Graph:
 # -- statements and batches, no server ------------------------------------------------------
 
 
+def test_the_password_scrub_replaces_whole_passwords_only() -> None:
+    from kg.store.neo4j import _scrub
+
+    assert _scrub("exception: bad x", "x") == "exception: bad x", "too short to scrub"
+    assert _scrub("auth ('neo4j', 's3cret') failed", "s3cret") == "auth ('neo4j', '***') failed"
+    assert _scrub("password=s3cret; s3crets", "s3cret") == "password=***; s3crets"
+    assert _scrub("the pass word", "pass") == "the *** word"
+    assert _scrub("a passage", "pass") == "a passage"
+
+
 def test_writes_come_in_batches_in_dependency_order() -> None:
     rows = graph_rows(tiny_graph())
     statements = list(write_statements(rows, batch_size=2))

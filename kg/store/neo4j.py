@@ -212,11 +212,23 @@ def _reason(message: str) -> str:
     return message[:120].rstrip(". ") or "no answer"
 
 
+# Passwords shorter than this are not scrubbed: a one-letter password would turn
+# "exception" into "e***ception", and so short a password guards nothing anyway.
+_SCRUB_MIN = 4
+
+
 def _scrub(text: str, password: str) -> str:
     """Remove the password from a message, should a library ever echo it.
 
+    Only whole occurrences are replaced (not inside a longer word: ``pass`` leaves
+    "passage" alone), and only for passwords of at least ``_SCRUB_MIN`` characters.
+
     >>> _scrub("auth ('neo4j', 's3cret') failed", "s3cret")
     "auth ('neo4j', '***') failed"
+    >>> _scrub("exception", "x")
+    'exception'
     """
     text = " ".join(text.split())
-    return text.replace(password, "***") if password else text
+    if len(password) < _SCRUB_MIN:
+        return text
+    return re.sub(rf"(?<!\w){re.escape(password)}(?!\w)", "***", text)
