@@ -213,7 +213,7 @@ def build_graph(
 ) -> Graph:
     """Link the extractions of the whole corpus into one graph.
 
-    ``overrides`` is a TOML overrides file (see the README) or one already loaded.
+    ``overrides`` is a TOML overrides file (see ``docs/graph.md``) or one already loaded.
     """
     from kg.link import link
 

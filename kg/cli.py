@@ -158,7 +158,7 @@ overrides_option = click.option(
     type=click.Path(exists=True, dir_okay=False),
     envvar="KG_OVERRIDES",
     show_envvar=True,
-    help="TOML file forcing merges, splits, types and ignores (see the README).",
+    help="TOML file forcing merges, splits, types and ignores (see docs/graph.md).",
 )
 
 
