@@ -1,10 +1,9 @@
 """kg fetch caches only what parses, and takes only http(s) base URLs (#16)."""
 
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,6 +11,8 @@ import pytest
 
 from kg.errors import FetchError
 from kg.fetch import Fetcher, fetch_arxiv, fetch_hf_daily
+
+from .dumps import serve_locally
 
 DATA = Path(__file__).resolve().parent / "data"
 DAY = date(2026, 2, 25)
@@ -46,14 +47,8 @@ class Server(BaseHTTPRequestHandler):
 @pytest.fixture()
 def server() -> Iterator[str]:
     Server.hits = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Server)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_locally(Server) as url:
+        yield url
 
 
 def quick() -> Fetcher:

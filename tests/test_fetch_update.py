@@ -1,12 +1,11 @@
 """kg fetch against a real HTTP server on 127.0.0.1 serving recorded responses; kg update."""
 
 import contextlib
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,6 +15,8 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import FetchError
 from kg.fetch import Fetcher, fetch_arxiv, fetch_hf_daily
+
+from .dumps import serve_locally
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -62,14 +63,8 @@ class Recorded(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     Recorded.hits = []
     Recorded.failures = {}
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorded)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_locally(Recorded) as url:
+        yield url
 
 
 def quick(**kwargs: float) -> tuple[Fetcher, list[float]]:
