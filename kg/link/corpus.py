@@ -8,7 +8,7 @@ from dataclasses import replace
 from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
 from kg.extract.patterns import normalise_url
-from kg.extract.sentences import sentence_around
+from kg.extract.sentences import Sentences, sentence_starts
 from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
 from kg.link.definitions import restore_definitions
 from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
@@ -279,6 +279,7 @@ def _bare_acronyms(
     found = []
     for paper in papers:
         for section, text in (("title", paper.title), ("abstract", paper.abstract)):
+            sentences: Sentences | None = None  # split once, at the first use found
             for match in _TOKEN.finditer(text):
                 token = match.group()
                 singular = singular_acronym(token)
@@ -291,6 +292,8 @@ def _bare_acronyms(
                 if _AFTER_NUMBER.search(text, max(0, start - 12), start):
                     continue  # ``1.5 TB of RAM``: a unit, not the acronym
                 canonical = known[short]
+                if sentences is None:
+                    sentences = Sentences(text, sentence_starts(text))
                 found.append(
                     Mention(
                         paper_id=paper.id,
@@ -299,7 +302,7 @@ def _bare_acronyms(
                         canonical=canonical,
                         start=start,
                         end=end,
-                        sentence=sentence_around(text, start),
+                        sentence=sentences.at(start),
                         section=section,
                         rule="corpus-acronym",
                     )

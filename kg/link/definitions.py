@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from kg.catalog import Catalog
 from kg.extract.acronyms import Acronym, find_acronyms
 from kg.extract.patterns import head_type
-from kg.extract.sentences import sentence_around
+from kg.extract.sentences import Sentences, sentence_starts
 from kg.models import EntityType, Mention, Paper
 from kg.names import name_key, singular_acronym, singular_long
 
@@ -40,15 +40,19 @@ def restore_definitions(
     for paper in papers:
         for section, text in (("title", paper.title), ("abstract", paper.abstract)):
             place = by_place[(paper.id, section)]
-            for acronym in find_acronyms(text):
-                place[:] = _restore(paper.id, section, text, acronym, place, catalog)
+            acronyms = find_acronyms(text)
+            if not acronyms:
+                continue
+            sentences = Sentences(text, sentence_starts(text))  # split once per text
+            for acronym in acronyms:
+                place[:] = _restore(paper.id, section, sentences, acronym, place, catalog)
     return [m for place in by_place.values() for m in place]
 
 
 def _restore(
     paper_id: str,
     section: str,
-    text: str,
+    sentences: Sentences,
     acronym: Acronym,
     place: list[Mention],
     catalog: Catalog,
@@ -72,12 +76,12 @@ def _restore(
     return [m for m in place if m not in touched] + [
         Mention(
             paper_id=paper_id,
-            text=text[start:end],
+            text=sentences.text[start:end],
             type=type_,
             canonical=canonical,
             start=start,
             end=end,
-            sentence=sentence_around(text, start),
+            sentence=sentences.at(start),
             section=section,
             proposed=any(m.proposed for m in touched),
             rule="acronym",
