@@ -208,3 +208,35 @@ def test_head_nouns_and_plural_acronyms_do_not_split_an_entity(nlp) -> None:  # 
     for name in ("VLA", "CoT"):
         (entity,) = [e for e in graph.entities.values() if name in (e.name, *e.aliases)]
         assert len({m.paper_id for m in graph.mentions if m.key == entity.key}) == 2
+
+
+_DISPLAY_AND_JOINS = """
+from kg.link.aliases import head_noun_keys
+from kg.link.corpus import _entity
+from kg.models import EntityType, Mention
+mentions = [
+    Mention("p", text, EntityType.METHOD, "convolutional neural network", 0, 3, "s", aliases=(a,))
+    for text, a in [("GCN", "GCN"), ("CNN", "CNN"), ("DCN", "DCN")]
+]
+keys = ["vision language action model", "vision language action", "a b c", "a b c model"]
+print(_entity("convolutional neural network", mentions, {}).name, list(head_noun_keys(keys)))
+"""
+
+
+def test_entity_names_and_joins_do_not_depend_on_the_hash_seed() -> None:
+    """Ties (acronyms of one length, head-noun joins) are broken by name, not by set order."""
+    import os
+    import subprocess
+    import sys
+
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", _DISPLAY_AND_JOINS],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert seen == {"CNN ['a b c model', 'vision language action model']\n"}

@@ -120,7 +120,7 @@ def head_noun_keys(keys: Iterable[str]) -> dict[str, str]:
     """
     known = set(keys)
     found = {}
-    for key in known:
+    for key in sorted(known):  # in a fixed order: the caller merges in this order
         *words, head = key.split(" ")
         named = " ".join(words)
         if head in _HEAD_NOUNS and len(words) >= 2 and named in known:

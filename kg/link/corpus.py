@@ -322,7 +322,8 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         *(a for m in group for a in m.aliases),
     }
     acronyms = sorted(
-        (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n), key=len
+        (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n),
+        key=lambda n: (len(n), n),  # not by set order, which differs from run to run
     )
     display = acronyms[0] if acronyms and len(canonical) > 12 else canonical
     # One spelling per key: ``PPO``/``PPOs`` and case variants collapse to the first seen.
