@@ -610,8 +610,14 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
 @click.option(
     "--split",
     type=click.Choice(SPLITS),
-    help="Part of gold without an official split to score "
-    "(default: held-out for dataset-mentions, else all).",
+    help="Part of gold to score: for gsap-ner the train, dev or held-out publications, "
+    "for dataset-mentions and jsonl train or held-out by a hash of the text "
+    "(default: dev for gsap-ner, held-out for dataset-mentions, else all).",
+)
+@click.option(
+    "--abstracts-only",
+    is_flag=True,
+    help="For gsap-ner, score only the abstract of each paper, not its other paragraphs.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--limit", type=click.IntRange(min=1), help="Score the first N documents only.")
@@ -620,6 +626,7 @@ def eval_command(
     gold: str,
     format_: str | None,
     split: str | None,
+    abstracts_only: bool,
     as_json: bool,
     limit: int | None,
     no_ner: bool,
@@ -630,13 +637,21 @@ def eval_command(
     Example:
         kg eval ../shared/data/gold/scierc/dev.json
         kg eval sentences.csv --format dataset-mentions --split held-out --json
+        kg eval ../shared/data/gold/gsap-ner/paragraphs.jsonl --split dev --abstracts-only
     """
     from kg.evaluate.gold import read_gold
     from kg.evaluate.scoring import evaluate
     from kg.extract import load_nlp
 
     problems: list[InputError] = []
-    gold_set = read_gold(gold, format=format_, split=split, limit=limit, errors=problems)
+    gold_set = read_gold(
+        gold,
+        format=format_,
+        split=split,
+        abstracts_only=abstracts_only,
+        limit=limit,
+        errors=problems,
+    )
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     if not gold_set.documents:
@@ -645,6 +660,7 @@ def eval_command(
     click.echo(
         f"Scored {report.documents} documents from {gold} "
         f"(format {report.format}, split {report.split}"
+        + (", abstracts only" if report.abstracts_only else "")
         + (f"; skipped {len(problems)} malformed record(s))." if problems else ")."),
         err=True,
     )

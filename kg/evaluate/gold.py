@@ -1,4 +1,5 @@
-"""Read the gold annotations ``kg eval`` scores against: SciERC, dataset mentions, DataFinder, kg.
+"""Read the gold annotations ``kg eval`` scores against: SciERC, dataset mentions, DataFinder,
+GSAP-NER, kg.
 
 Every reader yields :class:`GoldDocument` records whose text is what the
 extractor sees as an abstract. Span gold carries character offsets into that
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.evaluate.splits import is_held_out
+from kg.evaluate.splits import GSAP_PARTS, gsap_part, is_held_out
 from kg.readers.ingest import read_text
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 
 # The labels gold spans may carry once mapped from their source's own names.
 LABELS = ("dataset", "method", "metric", "model", "organization", "task")
-SPLITS = ("all", "held-out", "train")
+SPLITS = ("all", "dev", "held-out", "train")
 # SciERC's types; OtherScientificTerm and Generic have no kg counterpart and are not scored.
 SCIERC_LABELS = {"Method": "method", "Task": "task", "Material": "dataset", "Metric": "metric"}
 SCIERC_IGNORED = frozenset({"OtherScientificTerm", "Generic"})
@@ -42,6 +43,19 @@ SCIERC_IGNORED = frozenset({"OtherScientificTerm", "Generic"})
 # "Geen Dataset" ("no dataset") marks a generic phrase such as "real-world datasets".
 DATASET_MENTION_LABELS = {"Dataset": "dataset", "Datatset": "dataset"}
 DATASET_MENTION_IGNORED = frozenset({"Geen Dataset"})
+# GSAP-NER's types; URLs, reference links and the informal "generic" mentions ("our
+# BERT-based model", "the training data") are named by no kg type and are not scored.
+GSAP_LABELS = {
+    "MLModel": "model",
+    "ModelArchitecture": "method",
+    "Method": "method",
+    "Dataset": "dataset",
+    "Datasource": "dataset",
+    "Task": "task",
+}
+GSAP_IGNORED = frozenset({"URL", "ReferenceLink"})
+# The paragraph GSAP-NER numbers text_unit_0 is the publication's abstract.
+_GSAP_ABSTRACT = "text_unit_0"
 # PTB bracket escapes in SciERC's tokens, put back so the text reads like an abstract.
 _PTB_TOKENS = {
     "-LRB-": "(",
@@ -66,13 +80,19 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class GoldDocument:
-    """One annotated text: spans for span-level gold, ``names`` for paper-level gold."""
+    """One annotated text: spans for span-level gold, ``names`` for paper-level gold.
+
+    ``section`` is ``"abstract"`` or, for a paragraph of a full paper (GSAP-NER),
+    ``"body"``; ``publication`` names the paper a paragraph comes from.
+    """
 
     id: str
     text: str
     spans: tuple[Span, ...] = ()
     names: tuple[str, ...] = ()
     line: int = 0
+    section: str = "abstract"
+    publication: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +101,8 @@ class Gold:
 
     ``level`` is ``"span"`` (score character spans) or ``"paper"`` (score the set
     of names each paper uses); ``labels`` are the labels the file annotates, the
-    only ones predictions are scored on.
+    only ones predictions are scored on. ``abstracts_only`` says the body
+    paragraphs of full papers were left out.
     """
 
     source: str
@@ -90,6 +111,7 @@ class Gold:
     level: str
     labels: tuple[str, ...]
     documents: list[GoldDocument]
+    abstracts_only: bool = False
 
 
 _Report = Callable[[str, int], None]
@@ -119,7 +141,8 @@ def detect_format(text: str, *, source: str = "<text>") -> str:
                 return name
     raise InputError(
         "cannot tell the gold format: expected SciERC JSON lines (sentences, ner), "
-        "a dataset-mentions CSV (text, labels), DataFinder JSON lines (abstract, documents) "
+        "a dataset-mentions CSV (text, labels), DataFinder JSON lines (abstract, documents), "
+        "GSAP-NER JSON lines (publication, text, entities, generic) "
         "or kg JSON lines (text, entities); pass --format",
         path=source,
     )
@@ -130,6 +153,7 @@ def read_gold(
     *,
     format: str | None = None,
     split: str | None = None,
+    abstracts_only: bool = False,
     limit: int | None = None,
     errors: list[InputError] | None = None,
 ) -> Gold:
@@ -138,6 +162,9 @@ def read_gold(
     ``split`` keeps the ``"held-out"`` or ``"train"`` part of gold that has no
     official split of its own (see :mod:`kg.evaluate.splits`); the dataset-mention
     sentences default to ``"held-out"`` so training data is never reported.
+    GSAP-NER is split by publication into ``"train"``, ``"dev"`` and ``"held-out"``
+    and defaults to ``"dev"``, the part looked at while tuning. ``abstracts_only``
+    keeps a full paper's abstract and drops its other paragraphs (GSAP-NER).
     ``limit`` keeps the first documents only.
     """
     source = str(path)
@@ -147,13 +174,24 @@ def read_gold(
     if format not in FORMATS:
         raise InputError(f"unknown gold format {format!r}; choose from {', '.join(FORMATS)}")
     if split is None:
-        split = "held-out" if format == "dataset-mentions" else "all"
+        split = _DEFAULT_SPLIT.get(format, "all")
     if split not in SPLITS:
         raise InputError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
     if split != "all" and format not in _SPLITTABLE:
         raise InputError(
             f"{format} gold comes with its own split (score the file of the part you want); "
-            f"--split {split} applies to {' and '.join(sorted(_SPLITTABLE))} only",
+            f"--split {split} applies to {', '.join(sorted(_SPLITTABLE))} only",
+            path=source,
+        )
+    if split == "dev" and format != "gsap-ner":
+        raise InputError(
+            f"--split dev applies to gsap-ner gold only; {format} gold has held-out and train",
+            path=source,
+        )
+    if abstracts_only and format != "gsap-ner":
+        raise InputError(
+            f"--abstracts-only applies to gsap-ner gold (full papers) only; "
+            f"{format} gold is scored as it is",
             path=source,
         )
 
@@ -164,15 +202,19 @@ def read_gold(
         errors.append(error)
 
     documents: Iterable[GoldDocument] = FORMATS[format](text, source, report)
-    if split != "all":
+    if format == "gsap-ner" and split != "all":
+        documents = _in_gsap_part(documents, split, source)
+    elif split != "all":
         documents = (d for d in documents if is_held_out(d.text) == (split == "held-out"))
+    if abstracts_only:
+        documents = (d for d in documents if d.section == "abstract")
     kept = list(itertools.islice(documents, limit))
     if format == "jsonl":
         labels = tuple(sorted({s.label for d in kept for s in d.spans}))
     else:
         labels = _FIXED_LABELS[format]
     level = "paper" if format == "datafinder" else "span"
-    return Gold(source, format, split, level, labels, kept)
+    return Gold(source, format, split, level, labels, kept, abstracts_only)
 
 
 def _read_scierc(text: str, source: str, report: _Report) -> Iterator[GoldDocument]:
@@ -270,6 +312,55 @@ def _read_jsonl(text: str, source: str, report: _Report) -> Iterator[GoldDocumen
         yield GoldDocument(doc_id, body, _unique(spans), line=number)
 
 
+def _read_gsap(text: str, source: str, report: _Report) -> Iterator[GoldDocument]:
+    """GSAP-NER JSON lines: one paragraph each, ``id`` ``"<publication>|text_unit_<n>"``.
+
+    ``entities`` carry GSAP's types (mapped by ``GSAP_LABELS``); ``generic`` spans
+    are informal mentions and are not read.
+    """
+    for number, record in _json_lines(text, report):
+        try:
+            body, publication, doc_id = record["text"], record["publication"], record["id"]
+            if not all(isinstance(v, str) for v in (body, publication, doc_id)):
+                raise TypeError("'id', 'publication' and 'text' must be strings")
+            spans = []
+            for entity in record["entities"]:
+                type_ = entity["type"]
+                if type_ in GSAP_IGNORED:
+                    continue
+                if type_ not in GSAP_LABELS:
+                    raise ValueError(f"unknown entity type {type_!r}")
+                spans.append(
+                    _checked_span(entity["start"], entity["end"], GSAP_LABELS[type_], body)
+                )
+        except (KeyError, TypeError, ValueError) as e:
+            report(f"bad GSAP-NER record: {_describe(e)}", number)
+            continue
+        unit = doc_id.rpartition("|")[2]
+        section = "abstract" if unit == _GSAP_ABSTRACT else "body"
+        yield GoldDocument(
+            doc_id, body, _unique(spans), line=number, section=section, publication=publication
+        )
+
+
+def _in_gsap_part(
+    documents: Iterable[GoldDocument], split: str, source: str
+) -> Iterator[GoldDocument]:
+    """Keep the paragraphs of the publications in ``split``; refuse a publication outside it."""
+    for doc in documents:
+        part = gsap_part(doc.publication)
+        if part is None:
+            raise InputError(
+                f"publication {doc.publication!r} is not one of the 50 GSAP-NER publications "
+                f"split into {', '.join(GSAP_PARTS)} (kg/evaluate/gsap_split.json); "
+                "score other publications with --split all",
+                path=source,
+                line=doc.line,
+            )
+        if part == split:
+            yield doc
+
+
 def _json_lines(text: str, report: _Report) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, object)`` per non-blank line; report lines that are not objects."""
     for number, line in enumerate(text.splitlines(), start=1):
@@ -321,17 +412,21 @@ FORMATS: dict[str, _Reader] = {
     "scierc": _read_scierc,
     "dataset-mentions": _read_dataset_mentions,
     "datafinder": _read_datafinder,
+    "gsap-ner": _read_gsap,
     "jsonl": _read_jsonl,
 }
 # The keys that identify a JSON lines format (first record that parses wins).
 _SIGNATURES = {
     "scierc": frozenset({"sentences", "ner"}),
     "datafinder": frozenset({"abstract", "documents"}),
+    "gsap-ner": frozenset({"publication", "text", "entities", "generic"}),
     "jsonl": frozenset({"text", "entities"}),
 }
 _FIXED_LABELS = {
     "scierc": tuple(sorted(set(SCIERC_LABELS.values()))),
     "dataset-mentions": ("dataset",),
     "datafinder": ("dataset",),
+    "gsap-ner": tuple(sorted(set(GSAP_LABELS.values()))),
 }
-_SPLITTABLE = frozenset({"dataset-mentions", "jsonl"})
+_SPLITTABLE = frozenset({"dataset-mentions", "gsap-ner", "jsonl"})
+_DEFAULT_SPLIT = {"dataset-mentions": "held-out", "gsap-ner": "dev"}

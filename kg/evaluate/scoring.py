@@ -6,7 +6,9 @@ span and a predicted span are matched at most once, and the number of matches
 is the largest possible (a maximum bipartite matching), so one long prediction
 cannot claim two gold spans. Paper-level gold (DataFinder) is scored as
 ``paper``: the set of dataset names a paper uses against the datasets kg finds
-in its abstract. ``micro`` sums the counts of every label.
+in its abstract. ``micro`` sums the counts of every label; a group of labels
+(``models+datasets``) sums the counts of its labels when the gold annotates all
+of them.
 """
 
 from collections.abc import Collection, Iterable
@@ -22,11 +24,13 @@ from kg.models import EntityType, Paper
 from kg.names import name_key, spelling_variants
 
 __all__ = [
+    "GROUPS",
     "LABEL_OF_TYPE",
     "MICRO",
     "Report",
     "Score",
     "evaluate",
+    "label_of",
     "match_exact",
     "match_overlap",
     "predicted_names",
@@ -35,7 +39,8 @@ __all__ = [
     "score_spans",
 ]
 
-# What each kg entity type counts as in gold data. SciERC calls models methods.
+# What each kg entity type counts as in gold data. SciERC calls models methods; gold
+# that annotates models of its own (GSAP-NER) scores them as models (see label_of).
 LABEL_OF_TYPE: dict[EntityType, str] = {
     EntityType.METHOD: "method",
     EntityType.MODEL: "method",
@@ -45,6 +50,8 @@ LABEL_OF_TYPE: dict[EntityType, str] = {
     EntityType.ORGANIZATION: "organization",
 }
 MICRO = "micro"
+# Rows summing several labels, scored when the gold annotates every one of them.
+GROUPS = {"models+datasets": ("model", "dataset")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +114,14 @@ class Report:
     documents: int
     labels: tuple[str, ...]
     scores: Scores
+    abstracts_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "gold": self.source,
             "format": self.format,
             "split": self.split,
+            "abstracts_only": self.abstracts_only,
             "level": self.level,
             "documents": self.documents,
             "labels": list(self.labels),
@@ -150,15 +159,33 @@ def evaluate(nlp: Language, gold: Gold, *, catalog: Catalog | None = None) -> Re
         )
         scores = score_spans(spans, gold.labels)
     return Report(
-        gold.source, gold.format, gold.split, gold.level, len(documents), gold.labels, scores
+        gold.source,
+        gold.format,
+        gold.split,
+        gold.level,
+        len(documents),
+        gold.labels,
+        scores,
+        gold.abstracts_only,
     )
+
+
+def label_of(type_: EntityType, labels: Collection[str]) -> str:
+    """Return the gold label a mention of ``type_`` counts as when gold scores ``labels``.
+
+    >>> label_of(EntityType.MODEL, ["method", "task"]), label_of(EntityType.MODEL, ["model"])
+    ('method', 'model')
+    """
+    if type_ is EntityType.MODEL and "model" in labels:
+        return "model"
+    return LABEL_OF_TYPE[type_]
 
 
 def predicted_spans(extraction: PaperExtraction, labels: Collection[str]) -> set[Span]:
     """Return the abstract's mentions as labelled spans, once each, for the ``labels`` scored."""
     spans = set()
     for mention in extraction.mentions:
-        label = LABEL_OF_TYPE[mention.type]
+        label = label_of(mention.type, labels)
         if mention.section == "abstract" and label in labels:
             spans.add(Span(mention.start, mention.end, label))
     return spans
@@ -200,7 +227,7 @@ def score_spans(
             p = {s for s in predicted if s.label == label}
             exact[label] += Score(match_exact(g, p), len(p), len(g))
             overlap[label] += Score(match_overlap(g, p), len(p), len(g))
-    return {"exact": _with_micro(exact), "overlap": _with_micro(overlap)}
+    return {"exact": _with_totals(exact), "overlap": _with_totals(overlap)}
 
 
 def score_names(documents: Iterable[tuple[Collection[str], Collection[frozenset[str]]]]) -> Scores:
@@ -219,7 +246,7 @@ def score_names(documents: Iterable[tuple[Collection[str], Collection[frozenset[
         keys = sorted({name_key(name) for name in gold})
         edges = [[i for i, names in enumerate(predicted) if key in names] for key in keys]
         total += Score(_max_matching(edges, len(predicted)), len(predicted), len(keys))
-    return {"paper": _with_micro({"dataset": total})}
+    return {"paper": _with_totals({"dataset": total})}
 
 
 def match_exact(gold: Collection[Span], predicted: Collection[Span]) -> int:
@@ -273,8 +300,10 @@ def _max_matching(edges: list[list[int]], right: int) -> int:
     return sum(augment(left, set()) for left in range(len(edges)))
 
 
-def _with_micro(by_label: dict[str, Score]) -> dict[str, Score]:
-    micro = Score()
-    for score in by_label.values():
-        micro += score
-    return {**dict(sorted(by_label.items())), MICRO: micro}
+def _with_totals(by_label: dict[str, Score]) -> dict[str, Score]:
+    """Add the ``micro`` row, then a row per group whose labels are all scored."""
+    totals = {MICRO: sum(by_label.values(), Score())}
+    for group, members in GROUPS.items():
+        if all(label in by_label for label in members):
+            totals[group] = sum((by_label[label] for label in members), Score())
+    return {**dict(sorted(by_label.items())), **totals}
