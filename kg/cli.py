@@ -4,6 +4,7 @@ Long because every command lives here: each is thin (parse, call a stage, format
 module keeps the terminal output, the shared options and the KgError translation together.
 """
 
+import errno
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -206,6 +207,7 @@ def build(
     from kg.link.overrides import load_overrides
     from kg.store import open_store
 
+    _check_outputs(None if use_neo4j else db, db, cache_dir, no_cache, html=html)
     forced = load_overrides(overrides) if overrides else None
     # Connect first: a wrong Neo4j setting should fail before the slow extraction.
     target = _open_neo4j(**neo4j) if use_neo4j else None
@@ -486,6 +488,7 @@ def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> No
     """
     from kg.export import write_html
 
+    _check_export(out)
     view, notes = _read_view(db, options)
     title = f"kg: {options['view']} view"
     stats = write_html(view, out, title=title, colour=colour, size=size, notes=notes)
@@ -501,6 +504,7 @@ def _file_export(format_: str, help_: str) -> None:
     def command(out: str, db: str, **options: Any) -> None:
         from kg.export import write_file
 
+        _check_export(out, folder=format_ == "csv")
         view, notes = _read_view(db, options)
         for note in notes:
             click.echo(f"note: {note}", err=True)
@@ -789,6 +793,7 @@ def update(
     from kg.link.overrides import load_overrides
     from kg.store import open_store
 
+    _check_outputs(db, db, cache_dir, no_cache)
     forced = load_overrides(overrides) if overrides else None
     papers = _read_all(sources, format_, strict, map_, rejected=_rejected_path(db))
     with open_store(db) as store:
@@ -904,6 +909,7 @@ def export_neo4j_import(folder: str, db: str, database: str) -> None:
     from kg.store.neo4j_import import write_import_files
     from kg.store.transfer import read_stored_graph
 
+    _check_export(folder, folder=True)
     with _open_existing(db) as store:
         graph = read_stored_graph(store)
     files = write_import_files(graph, folder, database=database)
@@ -929,6 +935,37 @@ def main() -> None:
             err=True,
         )
         sys.exit(128 + e.signum)
+    except OSError as e:  # a file kg could not read or write, found late: one line
+        _close_stores_left_open()
+        click.echo(f"Error: {_os_error(e)}", err=True)
+        sys.exit(1)
+
+
+def _os_error(e: OSError) -> str:
+    """One line for an OSError no check caught: the path, the reason, what to do."""
+    reason = (e.strerror or str(e)).lower()
+    where = f"{e.filename}: " if e.filename else ""
+    if isinstance(e, PermissionError) or e.errno == errno.EROFS:
+        return f"{where}{reason}; check the permissions of it and its folders, or use another path"
+    return f"{where}{reason}"
+
+
+def _check_outputs(
+    store: str | None, db: str, cache_dir: str | None, no_cache: bool, *, html: str | None = None
+) -> None:
+    """Fail now, before reading or extracting, when an output cannot be written: the
+    database ``store`` (None: Neo4j), rejected.jsonl and the cache beside ``db``, --html."""
+    from kg.outputs import check_outputs
+
+    cache = None if no_cache else _cache_dir(cache_dir, db)
+    check_outputs(db=store, rejected=_rejected_path(db), cache=cache, html=html)
+
+
+def _check_export(out: str, *, folder: bool = False) -> None:
+    """Fail before reading the graph when the export's file or folder cannot be written."""
+    from kg.outputs import check_writable
+
+    check_writable(out, "the export", "choose a path you can write", folder=folder)
 
 
 def _close_stores_left_open() -> None:
@@ -1017,11 +1054,14 @@ def _rejected_path(db: str) -> Path:
 
 
 def _open_existing(db: str) -> GraphStore:
+    """Open a database to read it: read-only when its folder or file cannot be written."""
     from kg.store import open_store
 
     if not Path(db).exists():
         raise KgError(f"{db}: no such database; run `kg build INPUT --db {db}` first")
-    return open_store(db)
+    if Path(db).is_file() and Path(db).stat().st_size == 0:
+        raise KgError(f"{db}: the database is empty (0 bytes); run `kg build INPUT --db {db}`")
+    return open_store(db, for_reading=True)
 
 
 def _open_neo4j(uri: str, user: str, password: str | None, database: str | None) -> Any:
