@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from kg.catalog import Catalog, CatalogEntry, load_catalog
 from kg.extract.acronyms import find_acronyms
+from kg.extract.named import find_named, name_parts
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
 from kg.extract.sentences import Sentences, sentence_starts
@@ -51,15 +52,18 @@ __all__ = [
     "use_catalog_trie",
 ]
 
-# The NER model trained by training/train.sh (kg_ner: METHOD, TASK, DATASET, METRIC).
+# The NER model trained by training/train.sh (kg_ner: MODEL, METHOD, TASK, DATASET, METRIC).
 NER_PATH = resources.files("kg").joinpath("data/ner")
 _NER_TYPES = {
+    "MODEL": EntityType.MODEL,
     "METHOD": EntityType.METHOD,
     "TASK": EntityType.TASK,
     "DATASET": EntityType.DATASET,
     "METRIC": EntityType.METRIC,
 }
-_MODEL_TYPES = frozenset(_NER_TYPES.values())
+# The tagger's coarse types: an evidenced rule type finer than these (MODEL from the
+# catalog, ORGANIZATION) wins over the tagger's (_finer_type); the tagger's MODEL is fine.
+_MODEL_TYPES = frozenset(_NER_TYPES.values()) - {EntityType.MODEL}
 # Bump when a change alters what is extracted, so cached results are redone.
 EXTRACTOR_VERSION = "3"
 # Between the title and the abstract in the text a paper's doc is built from.
@@ -73,7 +77,8 @@ _RULE_RANK = {
     "cue": 3,
     "apposition": 4,
     "propose": 5,
-    "ner": 6,
+    "shape": 6,
+    "ner": 7,
 }
 
 # Keys of what kg's components leave in doc.user_data.
@@ -97,6 +102,7 @@ class Candidate:
     proposed: bool = False
     weight: int = 1  # how strongly ``type`` is evidenced: 3 catalog, 2 context, 1 guess
     cue: str = ""  # the cue word of a ``cue`` candidate: benchmark, style, based, ... (#5)
+    by_form: bool = False  # typed by its form alone (``…BERT``): kept as evidenced, votes 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +335,18 @@ class RuleMatcher:
         for start, end in find_model_names(text, self.families):
             if not _inside(start, end, url_spans):
                 candidates.append(Candidate(start, end, "model", EntityType.MODEL, weight=2))
+        for named in find_named(text):
+            if not _inside(named.start, named.end, url_spans):
+                candidates.append(
+                    Candidate(
+                        named.start,
+                        named.end,
+                        "shape",
+                        named.type,
+                        weight=named.weight,
+                        by_form=named.cue == "form",
+                    )
+                )
         for cue in find_cues(text):
             if not _inside(cue.start, cue.end, url_spans):
                 name_start, name_end = cue.name_span
@@ -430,56 +448,162 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
 
     The model sets the span of an open-vocabulary phrase better than a rule does
     (``the UT Multiview dataset``, ``word alignment component``), so a model span
-    replaces every rule span it overlaps and keeps its own type. From the rule it
-    keeps what the model cannot know: on the very same span the canonical name,
-    aliases and a finer type (MODEL, ORGANIZATION); around one rule name of the
-    same kind, that name's canonical form (``the PPO algorithm`` -> PPO). Rule
-    spans the model did not touch stay when their type is evidenced: catalog
+    replaces every rule span it overlaps and keeps its own type, except that a
+    span made of names and generic words is cut to the names (``GLUE and XNLI
+    benchmarks``: GLUE, XNLI; :func:`~kg.extract.named.name_parts`), and a rule name
+    inside a longer phrase stays a mention of its own (``a GRPO-style extension``: GRPO).
+    From a rule on the very same span it keeps what the model cannot know: the
+    canonical name, aliases and a finer type (MODEL, ORGANIZATION; any catalog type).
+    Rule spans the model did not touch stay when their type is evidenced: catalog
     names, cues, versioned models, acronyms the catalog or context types.
     """
     spans = model_spans(doc)
     if not spans:
         return chosen
+    text = _text(doc)
     added: list[Candidate] = []
     replaced: set[int] = set()
     first, size = 0, len(chosen)  # chosen spans never overlap: sorted by start and by end
-    for start, end, label in spans:
-        type_ = _NER_TYPES.get(label)
-        if type_ is None:
-            continue
+    for start, end, type_, cut in _model_pieces(text, spans):
         while first < size and chosen[first].end <= start:
             first += 1
         last = first
         while last < size and chosen[last].start < end:
             last += 1
-        replaced.update(range(first, last))
         one = chosen[first] if last - first == 1 else None
-        if one is None or not (
-            (one.start, one.end) == (start, end)
-            or (start <= one.start and one.end <= end and _same_kind(one.type, type_))
-        ):
-            added.append(Candidate(start, end, "ner", type_, weight=1))
+        if one is not None and _within_word(text, one, start, end):
+            start, end = one.start, one.end  # ``ALBERT`` of ``ALBERT-xxlarge``: the whole word
+        if added and start < added[-1].end:
             continue
-        same_span = (one.start, one.end) == (start, end)
-        finer = same_span and one.type is not None and one.type not in _MODEL_TYPES
+        if one is None or (one.start, one.end) != (start, end):
+            nested = [i for i in range(first, last) if _nested_name(text, chosen[i], start, end)]
+            replaced.update(set(range(first, last)) - set(nested))
+            type_ = _named_type(text, start, end, type_)
+            if one is not None and not nested and _around(one, start, end, type_):
+                # ``the PPO algorithm``: the name's canonical form
+                added.append(Candidate(start, end, "ner", type_, one.canonical, one.aliases))
+            else:
+                added.append(Candidate(start, end, "ner", type_))
+            continue
+        replaced.add(first)
         added.append(
             Candidate(
                 start,
                 end,
                 "ner",
-                one.type if finer else type_,
+                one.type if cut and one.weight >= 3 and one.type else _finer_type(one, type_),
                 one.canonical,
                 one.aliases,
                 one.proposed,
-                weight=max(one.weight, 2) if same_span else 1,
+                weight=max(one.weight, 2),
                 cue=one.cue,
             )
         )
     # Where the model saw nothing, a rule span stays only if its type has evidence
     # (catalog, context cue): a type guessed from the words alone is right less than one
     # time in ten there (acronym long forms on SciERC train: 6 of 135).
-    kept = [c for i, c in enumerate(chosen) if i not in replaced and c.weight >= 2]
+    kept = [
+        c
+        for i, c in enumerate(chosen)
+        if i not in replaced and (c.weight >= 2 or (c.rule == "shape" and _camel(text, c)))
+    ]
     return sorted(kept + added, key=lambda c: c.start)
+
+
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def _camel(text: str, candidate: Candidate) -> bool:
+    """Whether a name has a capital after a lowercase letter (``DocQA``, ``mBART``): a
+    name-shaped word the model missed stays on that evidence alone, unlike acronyms."""
+    return _INNER_CAPITAL.search(text, candidate.start, candidate.end) is not None
+
+
+def _around(rule: Candidate, start: int, end: int, model_type: EntityType) -> bool:
+    """Whether the model's span holds the rule's name and is of the same kind."""
+    return start <= rule.start and rule.end <= end and _same_kind(rule.type, model_type)
+
+
+def _within_word(text: str, candidate: Candidate, start: int, end: int) -> bool:
+    """Whether the model's span lies inside one rule word (``ALBERT`` in ``ALBERT-xxlarge``)."""
+    return (
+        candidate.start <= start
+        and end <= candidate.end
+        and candidate.weight >= 2
+        and candidate.rule in _NESTED_RULES
+        and not any(c.isspace() for c in text[candidate.start : candidate.end])
+    )
+
+
+def _finer_type(rule: Candidate, model_type: EntityType) -> EntityType:
+    """The type of a span both the model and a rule found.
+
+    The rule's when it is finer than the model's (MODEL, ORGANIZATION) and evidenced;
+    a rule's guess of MODEL still beats the model's METHOD, as the model calls models
+    methods (``TAPEX``, ``DACNN``).
+    """
+    if rule.type is None or rule.type in _MODEL_TYPES:
+        return model_type
+    if rule.weight >= 2 or (rule.type is EntityType.MODEL and model_type is EntityType.METHOD):
+        return rule.type
+    return model_type
+
+
+# The last word of a capitalised name that makes it a trained model: Decision Transformer.
+_MODEL_NAME_HEADS = frozenset({"Transformer", "Transformers", "Network", "Networks", "Net"})
+
+
+def _named_type(text: str, start: int, end: int, model_type: EntityType) -> EntityType:
+    """The model's type, except that a capitalised name ending in ``Transformer`` or
+    ``Network`` that the model calls a method is a model (``Decision Transformer``)."""
+    if model_type is not EntityType.METHOD or not text[start].isupper():
+        return model_type
+    words = text[start:end].split()
+    if len(words) > 1 and words[-1] in _MODEL_NAME_HEADS and all(w[0].isupper() for w in words):
+        return EntityType.MODEL
+    return model_type
+
+
+def _model_pieces(
+    text: str, spans: list[tuple[int, int, str]]
+) -> Iterator[tuple[int, int, EntityType, bool]]:
+    """The model's spans with kg's types, and whether each was cut from a longer phrase.
+
+    A phrase of names and generic words is cut to the names (``XNLI accuracy``: XNLI,
+    a dataset, which the catalog may still type otherwise: ``RMSE score``); a sentence's
+    full stop is left out (``CelebA.``).
+    """
+    for start, end, label in spans:
+        type_ = _NER_TYPES.get(label)
+        if type_ is None:
+            continue
+        if end - start > 1 and text[end - 1] == "." and "." not in text[start : end - 1]:
+            end -= 1
+        parts = name_parts(text, start, end) if " " in text[start:end] else None
+        if parts is None:
+            yield start, end, type_, False
+        else:
+            for part_start, part_end, part_type in parts:
+                yield part_start, part_end, part_type or type_, True
+
+
+def _nested_name(text: str, candidate: Candidate, start: int, end: int) -> bool:
+    """Whether a rule's name inside the model's longer span stays a mention of its own.
+
+    Only a name that modifies the phrase through a hyphen (``GRPO-style``, ``BERT-based``):
+    ``the Cityscapes dataset`` and ``zero-shot CLIP`` are one mention each, as annotated.
+    """
+    return (
+        start <= candidate.start
+        and candidate.end < end
+        and candidate.weight >= 2
+        and candidate.rule in _NESTED_RULES
+        and text[candidate.end] == "-"
+    )
+
+
+# Rules whose names stay inside a longer phrase (``GRPO`` in ``GRPO-style RL``).
+_NESTED_RULES = frozenset({"catalog", "model", "shape", "cue"})
 
 
 def model_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -534,6 +658,12 @@ def _choose(candidates: list[Candidate]) -> list[Candidate]:
         if kept and candidate.start < kept[-1].end:
             winner = kept[-1]
             winner.proposed = winner.proposed or candidate.proposed
+            same_span = (candidate.start, candidate.end) == (winner.start, winner.end)
+            if same_span and candidate.type and candidate.weight > winner.weight < 3:
+                # A guessed type yields to an evidenced one: an acronym typed from its long
+                # form's last word, a ``CodeBERT`` whose context says what it is.
+                winner.type, winner.weight = candidate.type, candidate.weight
+                winner.by_form = candidate.by_form
             winner.type = winner.type or candidate.type
             if candidate.cue and (candidate.start, candidate.end) == (winner.start, winner.end):
                 winner.cue = winner.cue or candidate.cue  # ``GRPO-style``: the catalog's GRPO
@@ -557,7 +687,7 @@ def _unify(text: str, chosen: list[Candidate], catalog: Catalog) -> list[Candida
         c.canonical = canonical
         if c.type is not None:
             tally = votes.setdefault(canonical, {})
-            tally[c.type] = tally.get(c.type, 0) + c.weight
+            tally[c.type] = tally.get(c.type, 0) + (1 if c.by_form else c.weight)
         if c.proposed:
             proposed.add(canonical)
     # The type with most votes; on a tie, the first voted for.

@@ -2,7 +2,7 @@
 
 import re
 
-__all__ = ["NOT_NAMES", "is_name"]
+__all__ = ["NOT_NAMES", "NOT_NAME_WORDS", "is_name"]
 
 # Capitalised words that start sentences, titles or clauses and are not names.
 NOT_NAMES = frozenset(
@@ -14,6 +14,16 @@ NOT_NAMES = frozenset(
     Thus Hence Here Then Also Via Through Across From""".split()
 )
 
+# Words shaped like names (two capitals) that name a field, a kind of thing, hardware,
+# a unit or a numeral, never one model or dataset: ``NLP``, ``LLMs``, ``GPU``, ``SOTA``,
+# ``III``. :func:`kg.extract.named.name_shape` skips them, plurals too. (Which mentions
+# are generic concepts is decided in kg.extract.kinds.)
+NOT_NAME_WORDS = frozenset(
+    """AI ML DL RL NLP NLU NLG NL CV IR QA MT ASR TTS OCR SSL NN DNN ANN MLP LM LLM VLM MLLM
+    LVLM LMM SLM PLM GPU TPU CPU RAM GB TB MB KB API SDK URL SQL JSON HTML PDF UI GUI IoT SOTA
+    SoTA OOD IID KL II III IV VI VII VIII IX XI XII US UK EU USA USD AM PM TODO RGB RGB-D
+    FLOPs FLOP""".split()
+)
 
 # An inner capital, two capitals in a row, or a capitalised part after a hyphen.
 _NAME_SHAPE = re.compile(r"[a-z][A-Z]|[A-Z]{2}|\w-[A-Z]")
