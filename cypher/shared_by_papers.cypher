@@ -1,9 +1,10 @@
 // Entities several papers mention, optionally of one type, with the papers that share each.
 // @param type string = ""  Method, Dataset, Model, Task, Metric or Organization; empty for all
+// @param kind string = named  named (proper names), concept (generic phrases) or all
 // @param min_papers int = 2  fewest papers that must mention the entity
 // @param limit int = 20  most rows returned
 MATCH (e:Entity)<-[:MENTIONS]-(p:Paper)
-WHERE $type = '' OR e.type = $type
+WHERE ($type = '' OR e.type = $type) AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
 WITH e, p
 ORDER BY p.id
 WITH e, count(p) AS papers, collect(p.id) AS paper_ids, collect(p.title) AS titles

@@ -1,7 +1,8 @@
 // Entities two papers both mention, with each paper's evidence sentence.
 // @param a string  id of the first paper
 // @param b string  id of the second paper
+// @param kind string = named  named (proper names), concept (generic phrases) or all
 MATCH (p:Paper {id: $a})-[ma:MENTIONS]->(e:Entity)<-[mb:MENTIONS]-(q:Paper {id: $b})
-WHERE p <> q
+WHERE p <> q AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
 RETURN e.name AS entity, e.type AS type, ma.evidence AS evidence_a, mb.evidence AS evidence_b
 ORDER BY type, entity

@@ -18,6 +18,7 @@ from kg.errors import InputError, KgError
 from kg.evaluate.gold import FORMATS as GOLD_FORMATS
 from kg.evaluate.gold import SPLITS
 from kg.export import COLOURINGS, DEFAULT_VIEW, FILE_FORMATS, SIZINGS, VIEW_TYPES, VIEWS
+from kg.export.views import VIEW_KINDS
 from kg.models import Paper
 from kg.readers.ingest import FORMATS
 from kg.store.base import GraphStore
@@ -329,6 +330,7 @@ def _print_extractions(extractions: Iterable[Any], as_json: bool) -> None:
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 flag = " (proposed)" if m.proposed else ""
+                flag += " (concept)" if m.kind == "concept" else ""  # named unless said (#17)
                 click.echo(f"{m.paper_id}\t{m.type.value}\t{m.text} -> {m.canonical}{flag}")
         for r in extraction.repositories:
             if as_json:
@@ -422,6 +424,13 @@ def view_options(command: Any) -> Any:
             help="Keep only entities of this type (repeatable).",
         ),
         click.option(
+            "--kind",
+            type=click.Choice(VIEW_KINDS),
+            default="named",
+            show_default=True,
+            help="Entities shown: named (proper names), concept (generic phrases) or all.",
+        ),
+        click.option(
             "--min-weight",
             type=click.FloatRange(min=0),
             default=1,
@@ -455,6 +464,7 @@ def _read_view(db: str, options: dict[str, Any]) -> Any:
         since=since.date().isoformat() if since else None,
         until=until.date().isoformat() if until else None,
         top=options["top"],
+        kind=options["kind"],
     )
     with _open_existing(db) as store:
         return read_view(store, spec)
@@ -537,12 +547,15 @@ def stats(db: str) -> None:
     with _open_existing(db) as store:
         labels = store.run(load_internal("stats_labels").text)
         rels = store.run(load_internal("stats_relationships").text)
-        top = store.run(load_query("top_entities").text, {"type": "", "limit": 10})
+        top = store.run(load_query("top_entities").text, {"type": "", "kind": "named", "limit": 10})
+        kinds = store.run(load_internal("stats_kinds").text)
     click.echo(_table(labels.columns, labels.rows))
     click.echo()
     click.echo(_table(rels.columns, rels.rows))
     click.echo()
-    click.echo("Most mentioned entities:")
+    click.echo(_table(kinds.columns, kinds.rows))
+    click.echo()
+    click.echo("Most mentioned named entities (concepts: kg query top_entities -p kind concept):")
     click.echo(_table(top.columns, top.rows))
 
 

@@ -76,6 +76,9 @@ class Mention:
     rule: str = ""  # which component found it: catalog, acronym, model, cue, propose
     aliases: tuple[str, ...] = ()  # other names the text gave it, e.g. its acronym
     cue: str = ""  # for rule "cue", the word that gave it away: "style" in GRPO-style (#5)
+    # "named" (a proper name: CodeBERT, XNLI) or "concept" (a generic phrase: policy
+    # learning), by kg.extract.kinds (#17); "" leaves it to the linker to decide.
+    kind: str = ""
 
     # One encoding of a mention (#15), used by the extraction cache, the worker processes
     # and ``kg extract --json``: every field but ``paper_id`` (the paper holding the
@@ -83,34 +86,36 @@ class Mention:
     # ``RECORD_FIELDS`` order, for the worker messages (tuples marshal fastest).
     RECORD_FIELDS = (
         *("text", "type", "canonical", "start", "end", "sentence", "section"),
-        *("proposed", "rule", "aliases", "cue"),
+        *("proposed", "rule", "aliases", "cue", "kind"),
     )
 
     def to_values(self) -> tuple[Any, ...]:
         """The values of :meth:`to_record`, in :attr:`RECORD_FIELDS` order."""
         return (
             *(self.text, self.type.value, self.canonical, self.start, self.end, self.sentence),
-            *(self.section, self.proposed, self.rule, list(self.aliases), self.cue),
+            *(self.section, self.proposed, self.rule, list(self.aliases), self.cue, self.kind),
         )
 
     def to_record(self) -> dict[str, Any]:
         """The mention as plain data (JSON, Parquet), without ``paper_id``.
 
-        >>> m = Mention("p1", "PPO", EntityType.METHOD, "PPO", 0, 3, "PPO works.", aliases=("P",))
+        >>> m = Mention("p1", "PPO", EntityType.METHOD, "PPO", 0, 3, "PPO works.", aliases=("P",),
+        ...             kind="named")
         >>> Mention.from_record("p1", m.to_record()) == m
         True
-        >>> m.to_record()["type"], m.to_record()["aliases"]
-        ('Method', ['P'])
+        >>> m.to_record()["type"], m.to_record()["aliases"], m.to_record()["kind"]
+        ('Method', ['P'], 'named')
         """
         return dict(zip(Mention.RECORD_FIELDS, self.to_values(), strict=True))
 
     @staticmethod
     def from_values(paper_id: str, values: Sequence[Any]) -> "Mention":
         """The mention of ``paper_id`` whose :meth:`to_values` are ``values``."""
-        text, type_, canonical, start, end, sentence, section, proposed, rule, aliases, cue = values
+        text, type_, canonical, start, end, sentence, section, *rest = values
+        proposed, rule, aliases, cue, kind = rest
         return Mention(
             *(paper_id, text, _TYPES[type_], canonical, start, end, sentence, section),
-            *(proposed, rule, tuple(aliases), cue),
+            *(proposed, rule, tuple(aliases), cue, kind),
         )
 
     @staticmethod
@@ -168,6 +173,7 @@ class Entity:
     type: EntityType
     aliases: tuple[str, ...]
     formed: tuple[str, ...] = ()  # how it was formed: merge reasons (kg.link.provenance, #5)
+    kind: str = "named"  # or "concept": what most of its papers call it (kg.extract.kinds, #17)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +190,7 @@ class PaperEntity:
     end: int
     proposed: bool
     via: tuple[str, ...] = ()  # the components that linked it: acronym, catalog, ner, ... (#5)
+    kind: str = "named"  # or "concept": how this paper's mentions name it (#17)
 
 
 @dataclass(frozen=True, slots=True)

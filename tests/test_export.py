@@ -26,7 +26,7 @@ def graph(sample_db: Path) -> nx.Graph:
 
 
 def test_overlap_joins_papers_by_what_they_share_and_why(graph: nx.Graph) -> None:
-    view, notes = build_view(graph, ViewSpec(view="overlap"))
+    view, notes = build_view(graph, ViewSpec(view="overlap", kind="all"))
     assert {kind for _, kind in view.nodes(data="kind")} == {"Paper"}
     assert view.number_of_nodes() == 24 and notes == []
     u, v, data = max(view.edges(data=True), key=lambda e: e[2]["weight"])
@@ -39,12 +39,12 @@ def test_overlap_joins_papers_by_what_they_share_and_why(graph: nx.Graph) -> Non
 
 
 def test_concepts_and_bipartite_views(graph: nx.Graph) -> None:
-    concepts, _ = build_view(graph, ViewSpec(view="concepts"))
+    concepts, _ = build_view(graph, ViewSpec(view="concepts", kind="all"))
     assert "Paper" not in {kind for _, kind in concepts.nodes(data="kind")}
     assert all(
         w == len(d["papers"]) for _, _, d in concepts.edges(data=True) for w in [d["weight"]]
     )
-    bipartite, _ = build_view(graph, ViewSpec(view="bipartite"))
+    bipartite, _ = build_view(graph, ViewSpec(view="bipartite", kind="all"))
     assert (bipartite.number_of_nodes(), bipartite.number_of_edges()) == (
         graph.number_of_nodes(),
         graph.number_of_edges(),
@@ -52,10 +52,12 @@ def test_concepts_and_bipartite_views(graph: nx.Graph) -> None:
 
 
 def test_ego_view_by_alias_and_depth(graph: nx.Graph) -> None:
-    near, _ = build_view(graph, ViewSpec(view="ego", entity="test-time training", depth=1))
+    near, _ = build_view(
+        graph, ViewSpec(view="ego", entity="test-time training", depth=1, kind="all")
+    )
     labels = {d["label"] for _, d in near.nodes(data=True)}
     assert "TTT" in labels and all(k in ("Paper", "Method") for _, k in near.nodes(data="kind"))
-    wider, _ = build_view(graph, ViewSpec(view="ego", entity="TTT", depth=2))
+    wider, _ = build_view(graph, ViewSpec(view="ego", entity="TTT", depth=2, kind="all"))
     assert wider.number_of_nodes() > near.number_of_nodes()
 
 
@@ -88,7 +90,8 @@ def test_filters_say_what_they_dropped(graph: nx.Graph) -> None:
 @pytest.mark.parametrize("format_", ["graphml", "gexf", "json", "csv"])
 def test_file_exports_read_back(sample_db: Path, tmp_path: Path, format_: str) -> None:
     out = tmp_path / ("out" if format_ == "csv" else f"kg.{format_}")
-    args = ["export", format_, str(out), "--db", str(sample_db), "--view", "overlap"]
+    args = ["export", format_, str(out), "--db", str(sample_db), "--view", "overlap", "--kind"]
+    args.append("all")
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     if format_ == "graphml":
@@ -109,7 +112,9 @@ def test_file_exports_read_back(sample_db: Path, tmp_path: Path, format_: str) -
 def test_export_html_options(sample_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "ego.html"
     args = ["export", "html", str(out), "--db", str(sample_db), "--view", "ego", "--entity", "TTT"]
-    result = CliRunner().invoke(cli, [*args, "--colour", "community", "--top", "2"])
+    result = CliRunner().invoke(
+        cli, [*args, "--colour", "community", "--top", "2", "--kind", "all"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == f"Wrote {out}: 2 nodes, 1 links.\n"
     assert "note: kept the 2 most connected nodes (--top)" in result.stderr

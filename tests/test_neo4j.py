@@ -253,6 +253,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "names:string[]",
         "formed:string[]",
         ":LABEL",
+        "kind",
     ]
     assert entities["method"][4] == "Method alias"
     assert entities["method"][7] == "Method"
@@ -267,6 +268,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "start:int",
         "end:int",
         "via:string[]",
+        "kind",
     ]
     assert read_csv(folder / "mentions.csv")[0] == [
         "p1",
@@ -278,6 +280,7 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "11",
         "16",
         "",
+        "named",
     ]
     assert read_csv(folder / "has_code.csv") == [
         ["p1", "https://github.com/o/r", "Code: github.com/o/r."]

@@ -84,7 +84,7 @@ def test_papers_mentioning_finds_an_entity_by_any_alias(store) -> None:  # type:
 
 def test_overlapping_pairs_lists_what_papers_share(store) -> None:  # type: ignore[no-untyped-def]
     query = load_query("overlapping_pairs")
-    rows = store.run(query.text, bind_params(query, {})).records()
+    rows = store.run(query.text, bind_params(query, {"kind": "all"})).records()
     top = rows[0]
     assert top["overlap"] == len(top["shared"]) >= 2
     assert top["paper_a"] < top["paper_b"]
@@ -109,12 +109,12 @@ def test_shared_by_papers_lists_each_entity_with_the_papers_naming_it(  # type: 
     }
     assert methods, "the sample page should have methods named by two papers"
     query = load_query("shared_by_papers")
-    params = {"type": "Method", "limit": "1000"}
+    params = {"type": "Method", "kind": "all", "limit": "1000"}
     rows = store.run(query.text, bind_params(query, params)).records()
     assert {r["entity"]: r["paper_ids"] for r in rows} == methods
     assert all(r["papers"] == len(r["paper_ids"]) == len(r["titles"]) for r in rows)
     assert [r["papers"] for r in rows] == sorted((r["papers"] for r in rows), reverse=True)
-    params = {"min_papers": "3", "limit": "1000"}
+    params = {"min_papers": "3", "kind": "all", "limit": "1000"}
     rows = store.run(query.text, bind_params(query, params)).records()
     assert rows
     names = {sample_graph.entities[k].name for k, ids in papers_of.items() if len(ids) >= 3}
@@ -123,7 +123,7 @@ def test_shared_by_papers_lists_each_entity_with_the_papers_naming_it(  # type: 
 
 def test_parameters_are_typed_and_checked() -> None:
     query = load_query("top_entities")
-    assert bind_params(query, {"limit": "3"}) == {"type": "", "limit": 3}
+    assert bind_params(query, {"limit": "3"}) == {"type": "", "kind": "named", "limit": 3}
     with pytest.raises(QueryError, match="must be int"):
         bind_params(query, {"limit": "ten"})
     with pytest.raises(QueryError, match="no parameter 'lmit'"):

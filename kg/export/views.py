@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_VIEW",
     "HUB_LIMIT",
     "VIEWS",
+    "VIEW_KINDS",
     "VIEW_TYPES",
     "ViewSpec",
     "build_view",
@@ -32,6 +33,9 @@ VIEWS: dict[str, str] = {
 }
 # The kinds of entity node a view can keep (ViewSpec.types): the entity types and repositories.
 VIEW_TYPES: tuple[str, ...] = (*(t.value for t in EntityType), "Repository")
+# Which entities a view shows (ViewSpec.kind): named entities by default, generic concepts
+# on demand, or both (#17). Repositories go with the named ones.
+VIEW_KINDS: tuple[str, ...] = ("named", "concept", "all")
 # Papers and the entities they name, coloured by type: the shared entities are the
 # overlap, and each link's tooltip carries its evidence sentence.
 DEFAULT_VIEW = "bipartite"
@@ -55,6 +59,7 @@ class ViewSpec:
     since: str | None = None  # ISO days, inclusive
     until: str | None = None
     top: int | None = None
+    kind: str = "named"  # named, concept or all (VIEW_KINDS)
 
 
 def build_view(graph: nx.Graph, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
@@ -108,6 +113,20 @@ def _filter_base(graph: nx.Graph, spec: ViewSpec, notes: list[str]) -> nx.Graph:
             notes.append(f"dropped {len(outside)} papers outside the dates asked for")
         if undated:
             notes.append(f"dropped {len(undated)} papers without a date")
+    if spec.kind not in VIEW_KINDS:
+        raise KgError(f"unknown entity kind {spec.kind!r}; choose one of {', '.join(VIEW_KINDS)}")
+    if spec.kind != "all":
+        other = {
+            n
+            for n in keep
+            if (n[0] == "entity" and graph.nodes[n].get("entity_kind", "named") != spec.kind)
+            or (n[0] == "repo" and spec.kind == "concept")
+        }
+        keep -= other
+        dropped = sum(n[0] == "entity" for n in other)
+        if dropped:
+            shown = "named entities" if spec.kind == "named" else "concepts"
+            notes.append(f"showing {shown} only: left out {dropped} others (--kind all)")
     if spec.types:
         wanted = {t.casefold() for t in spec.types}
         keep = {n for n in keep if n[0] == "paper" or graph.nodes[n]["kind"].casefold() in wanted}
@@ -221,8 +240,8 @@ def _centre(base: nx.Graph, spec: ViewSpec) -> Node:
     ]
     if not found:
         raise KgError(
-            f"no entity named {spec.entity!r} (after filters); "
-            "try `kg query top_entities` for names"
+            f"no entity named {spec.entity!r} (after filters: --kind {spec.kind}); "
+            "try `kg query top_entities` for names, or --kind all for concepts too"
         )
     centre: Node = max(found, key=lambda node: (base.degree(node), node))
     return centre
@@ -247,7 +266,8 @@ def _node_attrs(node: Node, data: dict[str, Any], degree: int) -> dict[str, Any]
     elif kind == "Repository":
         lines = [str(data.get("url")), f"papers: {degree}"]
     else:
-        lines = [f"{data.get('name')} ({kind})"]
+        concept = data.get("entity_kind") == "concept"
+        lines = [f"{data.get('name')} ({kind}{', concept' if concept else ''})"]
         if data.get("canonical") and data.get("canonical") != data.get("name"):
             lines.append(str(data["canonical"]))
         if attrs["aliases"]:

@@ -4,7 +4,7 @@ Layout: ``FOLDER/extractions/<version>/part-*.parquet``, one row per paper text:
 
     key           string   paper_key(paper): a digest of its title and abstract
     mentions      list<struct<text, type, canonical, start, end, sentence, section,
-                              proposed, rule, aliases, cue>>
+                              proposed, rule, aliases, cue, kind>>
     repositories  list<struct<url, kind, sentence, start, end, section>>
 
 The version (:func:`extractor_version`) is a digest of everything extraction depends on:
@@ -60,6 +60,7 @@ _MENTION = pa.struct(
         ("rule", pa.string()),
         ("aliases", pa.list_(pa.string())),
         ("cue", pa.string()),
+        ("kind", pa.string()),  # named or concept (#17)
     ]
 )
 _REPOSITORY = pa.struct(

@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from kg.catalog import Catalog, CatalogEntry, load_catalog
 from kg.extract.acronyms import find_acronyms
+from kg.extract.kinds import mention_kind
 from kg.extract.named import find_named, name_parts
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
@@ -735,6 +736,15 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
                 c.rule,
                 c.aliases,
                 c.cue,
+                mention_kind(
+                    text[c.start : c.end],
+                    c.type.value,
+                    rule=c.rule,
+                    section=section,
+                    sentence=sentence,
+                    canonical=c.canonical,
+                    aliases=c.aliases,
+                ),  # named or concept (#17)
             )
         )
     repositories = []

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
+from kg.extract.kinds import entity_kind, mention_kind
 from kg.extract.patterns import normalise_url
 from kg.extract.sentences import Sentences, sentence_starts
 from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
@@ -75,6 +76,7 @@ def link(
         for short, longs in long_forms.items()
     }
     mentions.extend(_bare_acronyms(papers, mentions, long_forms))
+    mentions = [_with_kind(mention) for mention in mentions]
     canonical_of: dict[str, str] = {}
     for mention in mentions:
         canonical = one_meaning.get(mention.canonical, mention.canonical)
@@ -97,8 +99,9 @@ def link(
         by_key[named].extend(by_key.pop(key))
         joined[named].append(f"head noun: {key}")
     entities = {}
+    kinds = {key: _paper_kinds(group) for key, group in by_key.items()}
     for key, group in by_key.items():
-        entity = _entity(key, group, canonical_of)
+        entity = replace(_entity(key, group, canonical_of), kind=entity_kind(kinds[key].values()))
         formed = reasons(
             key,
             entity.canonical,
@@ -130,6 +133,7 @@ def link(
                     end=first.end,
                     proposed=any(m.proposed for m in paper_mentions),
                     via=via(paper_mentions, overridden),
+                    kind=kinds[key][paper_id],
                 )
             )
 
@@ -308,6 +312,36 @@ def _bare_acronyms(
                     )
                 )
     return found
+
+
+def _with_kind(mention: Mention) -> Mention:
+    """The mention with its kind decided, if no extractor did (restored definitions,
+    corpus acronyms, mentions made by hand)."""
+    if mention.kind:
+        return mention
+    kind = mention_kind(
+        mention.text,
+        mention.type.value,
+        rule=mention.rule,
+        section=mention.section,
+        sentence=mention.sentence,
+        canonical=mention.canonical,
+        aliases=mention.aliases,
+    )
+    return replace(mention, kind=kind)
+
+
+def _paper_kinds(group: list[Mention]) -> dict[str, str]:
+    """The kind each paper gives an entity: the one most of its mentions have (#17).
+
+    The entity's own kind is the one most of its papers give it
+    (:func:`kg.extract.kinds.entity_kind`): counting papers, not mentions, so one paper
+    repeating a phrase does not outvote the others.
+    """
+    per_paper: dict[str, list[str]] = defaultdict(list)
+    for mention in group:
+        per_paper[mention.paper_id].append(mention.kind)
+    return {paper_id: entity_kind(kinds, tie="named") for paper_id, kinds in per_paper.items()}
 
 
 def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Entity:

@@ -118,6 +118,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             "canonical": e.canonical,
             "name": e.name,
             "type": e.type.value,
+            "kind": e.kind,
             "aliases": list(e.aliases),
             "names": sorted(_search_names(e.canonical, *e.aliases)),
             "formed": list(e.formed),
@@ -144,6 +145,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
                 "start": m.start,
                 "end": m.end,
                 "via": list(m.via),
+                "kind": m.kind,
             }
             for m in graph.mentions
         ],

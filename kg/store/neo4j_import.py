@@ -83,6 +83,7 @@ def import_tables(graph: Graph) -> list[Table]:
             _array(r["names"]),
             _array(r["formed"]),
             r["type"],  # the type label; --nodes=Entity=... adds Entity
+            r["kind"],  # named or concept (#17)
         ]
         for r in rows["write_entities"]
     ]
@@ -100,6 +101,7 @@ def import_tables(graph: Graph) -> list[Table]:
             r["start"],
             r["end"],
             _array(r["via"]),
+            r["kind"],
         ]
         for r in rows["write_mentions"]
     ]
@@ -145,6 +147,7 @@ def import_tables(graph: Graph) -> list[Table]:
                 "names:string[]",
                 "formed:string[]",
                 ":LABEL",
+                "kind",
             ),
             entities,
         ),
@@ -170,6 +173,7 @@ def import_tables(graph: Graph) -> list[Table]:
                 "start:int",
                 "end:int",
                 "via:string[]",
+                "kind",
             ),
             mentions,
         ),

@@ -45,6 +45,7 @@ def read_stored_graph(store: GraphStore) -> Graph:
             type=EntityType(r["type"]),
             aliases=tuple(r["aliases"] or ()),
             formed=tuple(r["formed"] or ()),
+            kind=r["kind"] or "named",  # a graph stored before kinds (#17): all named
         )
         for r in records("dump_entities")
     }
@@ -60,6 +61,7 @@ def read_stored_graph(store: GraphStore) -> Graph:
             end=r["end_offset"] or 0,
             proposed=bool(r["proposed"]),
             via=tuple(r["via"] or ()),
+            kind=r["kind"] or "named",
         )
         for r in records("dump_mentions")
     ]

@@ -1,0 +1,366 @@
+"""Tell named entities (``CodeBERT``, ``XNLI``, ``Soft Actor-Critic``) from generic concepts.
+
+Every mention gets a kind (#17): ``named``, the proper name of a model, dataset, method,
+task, metric, organisation or repository, or ``concept``, a generic phrase (``policy
+learning``, ``downstream tasks``, ``accuracy``). The graph's default views and top lists
+show named entities; concepts stay stored and queryable.
+
+The decision (:func:`mention_kind`) reads where the mention came from, then its form:
+
+- from a rule that names things (a catalog name, an acronym the paper defines, a
+  versioned model name, ``we propose X``, a URL): named, unless it is one of the generic
+  concepts written as acronyms (``LLM``, ``RL``, ``VLM``: :data:`GENERIC_ACRONYMS`);
+- otherwise from its form: an all-caps acronym, an inner capital, letters with digits, a
+  hyphenated compound of capitalised parts, several capitalised words (or one capitalised
+  word) that are not just the capitals of a sentence start or a title, a URL. Generic
+  heads (``dataset``, ``benchmark``, ``model``) and versions after a name keep it named
+  (``LoCoMo benchmark``, ``MultiVENT 2.0``); any other lowercase word makes it a concept
+  (``LLM-based agents``, ``Wikipedia and long narrative datasets``).
+
+An entity's kind is the one most of its papers give it (:func:`entity_kind`).
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+from kg.extract.shapes import NOT_NAMES
+
+__all__ = [
+    "CONCEPT",
+    "GENERIC_ACRONYMS",
+    "GENERIC_PHRASES",
+    "KINDS",
+    "NAMED",
+    "Kind",
+    "entity_kind",
+    "mention_kind",
+]
+
+Kind = Literal["named", "concept"]
+NAMED: Kind = "named"
+CONCEPT: Kind = "concept"
+KINDS: tuple[Kind, ...] = (NAMED, CONCEPT)
+
+# Rules whose spans are names by how they were found: a catalog name, an acronym the paper
+# (or another paper of the corpus) defines, a versioned model name, a proposal, a URL.
+_NAMING_RULES = frozenset(
+    {"catalog", "acronym", "corpus-acronym", "model", "propose", "apposition", "url"}
+)
+_ACRONYM_RULES = frozenset({"acronym", "corpus-acronym"})
+# Of those, the rules that read the sentence around a span (``we propose a unified
+# framework``): a lowercase phrase they give is still a concept.
+_CONTEXT_RULES = frozenset({"propose", "apposition"})
+# Catalog types whose entries include plain phrases (Papers with Code tasks and metrics:
+# ``bug fixing``, ``accuracy``): there the form decides. So it does for a method the
+# text writes in lower case, as a common noun (``curriculum learning``, ``dropout``).
+_PHRASE_TYPES = frozenset({"Task", "Metric"})
+# Generic concepts that papers write as acronyms: the classes of system or technique a
+# paper is about, not one system or technique (#17). Singular, as kg.names keys them.
+GENERIC_ACRONYMS = frozenset(
+    """AI AGI ML DL NLP NLU NLG CV IR RL DRL MARL IL LLM LM PLM SLM MLLM LVLM LMM VLM VLA VLN
+    VQA LRM MoE NN DNN ANN GAN VAE SFT PTQ QAT KD RAG SSL ASR TTS OCR QA MT FL GPU CPU API
+    SOTA KV UI GUI OOD IID KG KB DAG OT MDP POMDP NAT DA DG CL TL MTL AL FSL ZSL HRL IRL
+    NMT SMT S2S HCI IoT AR VR UAV SA FLOP ECG EEG MRI CT""".split()
+)
+# Natural languages are not the entities kg looks for, capitalised as they are.
+_LANGUAGES = frozenset(
+    """English Chinese Mandarin Cantonese Japanese Korean German French Spanish Portuguese
+    Italian Dutch Russian Arabic Hindi Bengali Urdu Turkish Persian Vietnamese Thai
+    Indonesian Swahili Greek Hebrew Polish Czech Swedish Finnish Ukrainian Romanian""".split()
+)
+# Long forms of those acronyms and other capitalised generic phrases (keys: lower case,
+# no hyphens, singular): ``Large Language Models (LLMs)`` is a concept however written.
+GENERIC_PHRASES = frozenset(
+    {
+        "artificial intelligence",
+        "machine learning",
+        "deep learning",
+        "natural language processing",
+        "computer vision",
+        "information retrieval",
+        "reinforcement learning",
+        "deep reinforcement learning",
+        "multi agent reinforcement learning",
+        "imitation learning",
+        "large language model",
+        "language model",
+        "small language model",
+        "pretrained language model",
+        "pre trained language model",
+        "multimodal large language model",
+        "multi modal large language model",
+        "large vision language model",
+        "large multimodal model",
+        "vision language model",
+        "vision language action model",
+        "vision language action",
+        "large reasoning model",
+        "mixture of experts",
+        "neural network",
+        "deep neural network",
+        "supervised fine tuning",
+        "fine tuning",
+        "post training quantization",
+        "knowledge distillation",
+        "retrieval augmented generation",
+        "self supervised learning",
+        "question answering",
+        "visual question answering",
+        "machine translation",
+        "federated learning",
+        "state of the art",
+    }
+)
+# Words a name may carry after it and stay a name: ``LoCoMo benchmark``, ``BART model``.
+_HEADS = frozenset(
+    """dataset datasets benchmark benchmarks corpus corpora suite testbed leaderboard
+    collection database environment environments simulator challenge task tasks model models
+    framework frameworks algorithm algorithms method methods architecture architectures
+    network networks library toolkit platform system systems agent agents family series
+    variant variants version versions score scores metric metrics loss objective optimizer
+    index engine language split set""".split()
+)
+# Small words a title-cased name may hold: ``Causal Hierarchy of Actions and Interactions``.
+_GLUE = frozenset("of and for the in on with to a an via from by at or vs".split())
+# Hyphen parts that make a word a modifier, not a name: ``BERT-based``, ``GRPO-style``.
+_MODIFIER_SUFFIXES = frozenset(
+    """based style like guided driven aware free specific level scale inspired powered
+    enhanced augmented conditioned centric oriented only tuned trained aligned""".split()
+)
+# An inner capital (``LoRA``, ``mBART``), two capitals in a row (``XNLI``), letters and
+# digits in one word (``Qwen3``, ``GPT-4``, ``LM1B``).
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")
+_LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*[a-z]?|[IVX]+|\d+[BMK]|\(\w+\)")
+_URL = re.compile(r"^(?:https?://|www\.)|^(?:github\.com|huggingface\.co|gitlab\.com)/", re.I)
+_WORD_EDGES = "()[]{},;:.\"'"
+_DASHES = re.compile("[-/\u2010\u2011\u2013]")  # hyphens, the en dash and the slash
+
+
+def mention_kind(
+    text: str,
+    type_: str = "",
+    *,
+    rule: str = "",
+    section: str = "abstract",
+    sentence: str = "",
+    canonical: str = "",
+    aliases: Iterable[str] = (),
+) -> Kind:
+    """Return whether a mention is a ``named`` entity or a generic ``concept``.
+
+    ``type_`` is the entity type's value (``Method``, ``Task``, ...); ``rule`` the
+    component that found the span (``catalog``, ``acronym``, ``model``, ``propose``,
+    ``cue``, ``ner``, ...); ``sentence`` the sentence holding it, to tell a capital that
+    only starts the sentence; in a ``title`` section capitals tell nothing.
+
+    Names by their form:
+
+    >>> [mention_kind(t) for t in ("BERT-large", "LLaMA-3-7B", "CodeBERT", "SDXL", "XNLI")]
+    ['named', 'named', 'named', 'named', 'named']
+    >>> [mention_kind(t) for t in ("Show-o", "SEED-X", "MuJoCo", "Soft Actor-Critic")]
+    ['named', 'named', 'named', 'named']
+    >>> mention_kind("Franka Emika Panda"), mention_kind("github.com/x/y")
+    ('named', 'named')
+    >>> mention_kind("LoCoMo benchmark"), mention_kind("MultiVENT 2.0")
+    ('named', 'named')
+
+    Generic phrases, capitalised or not:
+
+    >>> [mention_kind(t) for t in ("policy learning", "fast adaptation", "joint strategies")]
+    ['concept', 'concept', 'concept']
+    >>> mention_kind("real-world applications"), mention_kind("accuracy", "Metric")
+    ('concept', 'concept')
+    >>> mention_kind("LLM-based agents"), mention_kind("GRPO-style reinforcement learning")
+    ('concept', 'concept')
+    >>> mention_kind("Large Language Models"), mention_kind("LLMs"), mention_kind("RL")
+    ('concept', 'concept', 'concept')
+
+    A capital that only starts a sentence or belongs to a title names nothing:
+
+    >>> mention_kind("Janus", sentence="We compare with Janus."), mention_kind(
+    ...     "Transformers", sentence="Transformers are slow.")
+    ('named', 'concept')
+    >>> mention_kind("Agentic Data Synthesis", section="title")
+    'concept'
+    >>> mention_kind("PyVision-RL", section="title")
+    'named'
+
+    Where it came from:
+
+    >>> mention_kind("attention-guided clustering", rule="acronym", aliases=["AGC"])
+    'named'
+    >>> mention_kind("reinforcement learning", rule="acronym", aliases=["RL"])
+    'concept'
+    >>> mention_kind("An Interactive Benchmark", rule="acronym", aliases=["Action"])
+    'concept'
+    >>> mention_kind("Transformer", "Method", rule="catalog")
+    'named'
+    >>> mention_kind("curriculum learning", "Method", rule="catalog")
+    'concept'
+    >>> mention_kind("bug fixing", "Task", rule="catalog")
+    'concept'
+    >>> mention_kind("GRPO-style", rule="cue", canonical="GRPO")
+    'named'
+    """
+    if _generic(text) or _generic(canonical) or any(_generic(a) for a in aliases):
+        return CONCEPT
+    if rule in _ACRONYM_RULES and not any(_strong(a, title=False) for a in aliases or [text]):
+        rule = ""  # ``From Perception to Action: An ...`` read as a definition of ``Action``
+    if rule in _NAMING_RULES and not (rule == "catalog" and _plain_entry(text, type_)):
+        return CONCEPT if rule in _CONTEXT_RULES and text.islower() and " " in text else NAMED
+    if rule == "cue" and canonical:
+        text = canonical  # the name the cue points at: GRPO in GRPO-style
+    strip = text.strip(_WORD_EDGES + " ")
+    if _URL.search(strip):
+        return NAMED
+    initial = section == "title" or _starts(sentence, text)
+    return NAMED if _named_form(strip, title=section == "title", initial=initial) else CONCEPT
+
+
+def entity_kind(kinds: Iterable[str], *, tie: Kind = CONCEPT) -> Kind:
+    """Return the kind most of ``kinds`` are, and ``tie`` when as many are named as not.
+
+    The linker gives a paper's link to an entity the kind most of the paper's mentions
+    of it have, a tie counting as named (``Test-Time Training`` in the title, a concept
+    there, and ``TTT`` in the abstract: the paper names it). The entity takes the kind
+    most of its papers give it, a tie counting as a concept: a generic phrase one paper
+    happens to capitalise (``Policy Learning``) stays a concept, a name a paper spells
+    in lower case (``bert``) stays named.
+
+    >>> entity_kind(["named", "concept", "named"]), entity_kind(["concept", "named"])
+    ('named', 'concept')
+    >>> entity_kind(["concept", "named"], tie="named"), entity_kind([])
+    ('named', 'concept')
+    """
+    named = concept = 0
+    for kind in kinds:
+        if kind == CONCEPT:
+            concept += 1
+        else:
+            named += 1
+    if named == concept:
+        return tie
+    return NAMED if named > concept else CONCEPT
+
+
+def _plain_entry(text: str, type_: str) -> bool:
+    """Whether a catalog name is a plain phrase, to be judged by its form.
+
+    >>> _plain_entry("accuracy", "Metric"), _plain_entry("dropout", "Method")
+    (True, True)
+    >>> _plain_entry("Adam", "Method"), _plain_entry("imagenet", "Dataset")
+    (False, False)
+    """
+    return type_ in _PHRASE_TYPES or (type_ == "Method" and text.islower())
+
+
+def _modifier(word: str) -> bool:
+    """Whether a hyphenated word modifies a noun (``BERT-based``, ``GRPO-style``)."""
+    last = _DASHES.split(word)[-1]
+    return last != word and last.casefold() in _MODIFIER_SUFFIXES
+
+
+def _generic_word(word: str) -> bool:
+    """Whether one word is a generic acronym, singular or plural (``LLM``, ``VLMs``), or
+    a language (``English``)."""
+    if word in GENERIC_ACRONYMS or word in _LANGUAGES:
+        return True
+    return word.endswith("s") and word[:-1] in GENERIC_ACRONYMS
+
+
+def _generic(text: str) -> bool:
+    """Whether ``text`` is a generic acronym or phrase (``LLMs``, ``Vision-Language Model``).
+
+    >>> _generic("LLMs"), _generic("Vision-Language Models"), _generic("VLA models")
+    (True, True, True)
+    >>> _generic("GRPO"), _generic("Large Language Model Meta AI")
+    (False, False)
+    """
+    # ``Language Model (LM) agents``: without the acronym and the head, a generic phrase.
+    words = [w for w in text.split() if not (w.startswith("(") and w.endswith(")"))]
+    words = [w.strip(_WORD_EDGES) for w in words]
+    while words and words[0]:
+        if len(words) == 1 and _generic_word(words[0]):
+            return True
+        key = _DASHES.sub(" ", " ".join(words).casefold())
+        if key in GENERIC_PHRASES or (key.endswith("s") and key[:-1] in GENERIC_PHRASES):
+            return True
+        if len(words) == 1 or words[-1].casefold() not in _HEADS:
+            return False
+        words.pop()  # ``VLA models``, ``LLM agents``: without the head
+    return False
+
+
+def _starts(sentence: str, text: str) -> bool:
+    """Whether ``text`` opens ``sentence`` (its capital may be the sentence's)."""
+    return bool(sentence) and sentence.lstrip(" \"'(").startswith(text)
+
+
+def _named_form(text: str, *, title: bool, initial: bool) -> bool:
+    """Whether the words of ``text`` are shaped like a name (see :func:`mention_kind`).
+
+    >>> _named_form("Cupboard Fitting benchmark", title=False, initial=False)
+    True
+    >>> _named_form("Gaussian relaxation training", title=False, initial=False)
+    False
+    >>> _named_form("Vision-language-action", title=False, initial=True)
+    False
+    """
+    words = [w.strip(_WORD_EDGES) for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    strong = capitalised = 0
+    for i, word in enumerate(words):
+        lower = word.casefold()
+        if _modifier(word):
+            return False  # ``LLM-based agents``: a phrase about a name
+        if _strong(word, title=title):
+            strong += 1
+        elif word[0].isupper():
+            if i == 0 and word in NOT_NAMES:
+                return False  # ``The Benchmark``, ``Existing methods``
+            capitalised += 1
+        elif _VERSION.fullmatch(word) and i > 0:
+            continue  # ``MultiVENT 2.0``, ``TREC DL 19``
+        elif lower in _GLUE and 0 < i < len(words) - 1:
+            continue
+        elif lower in _HEADS and i == len(words) - 1 and i > 0:
+            continue  # ``LoCoMo benchmark``
+        else:
+            return False  # a lowercase word: a phrase, not a name
+    if strong:
+        return True
+    if title:
+        return False
+    if capitalised >= 2:
+        return True
+    return capitalised == 1 and not initial
+
+
+def _strong(word: str, *, title: bool) -> bool:
+    """Whether one word is a name by its own shape, wherever it stands.
+
+    >>> [_strong(w, title=False) for w in ("CodeBERT", "Qwen3", "Predictor-Corrector")]
+    [True, True, True]
+    >>> _strong("BERT-based", title=False), _strong("LLMs", title=False)
+    (False, False)
+    >>> _strong("Test-Time", title=True), _strong("Show-o", title=True), _strong("3D", title=False)
+    (False, True, False)
+    """
+    parts = [p for p in _DASHES.split(word) if p]
+    if not parts or _modifier(word) or _generic_word(word):
+        return False
+    if _INNER_CAPITAL.search(word):
+        return True
+    if _LETTER_DIGIT.search(word) and sum(c.isalpha() for c in word) >= 2:
+        return True
+    if len(parts) > 1 and parts[0][0].isupper():
+        rest = parts[1:]
+        if any(len(p) <= 2 and p.isalpha() for p in rest):
+            return True  # ``Show-o``, ``SEED-X``
+        if not title and all(p[0].isupper() or p.isdigit() for p in rest):
+            return True  # ``Predictor-Corrector``, ``Soft Actor-Critic``
+    return False
