@@ -36,7 +36,7 @@ def check_database_file(path: Path, *, shown: str | None = None) -> str:
     if re.fullmatch(rb"REDIS\d{4}", head) is None:
         raise StoreError(
             f"{shown}: exists but is not a kg database (FalkorDB/Redis RDB file); "
-            "choose another --db path, or move that file away"
+            "choose another --db path, or move it away"
         )
     # Since RDB version 5 a save ends with the EOF opcode (0xFF) and an 8-byte checksum.
     if int(head[5:]) >= 5 and (size < 18 or tail[0] != 0xFF):
