@@ -12,9 +12,10 @@ The stages, in order:
 3. :func:`build_graph` links the extractions of the whole corpus into one graph.
 4. :func:`store_graph` writes it (only new or changed papers are sent again).
 
-:func:`update_store` runs stages 2 to 4 on the papers a store does not hold yet and
-reports what changed (`kg update`). :func:`build_from` chains all four stages in one call, so
-the same input gives the same graph from Python as from `kg build`.
+:func:`update_store` runs stages 2 to 4 on the papers a store holds merged with new ones
+(:func:`with_stored`) and reports what changed (`kg update`). :func:`build_from` chains
+all four stages in one call, so the same input gives the same graph from Python as from
+`kg build`.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -49,6 +50,7 @@ __all__ = [
     "rejected_path",
     "store_graph",
     "update_store",
+    "with_stored",
 ]
 
 ENGINES = ("local", "dask")
@@ -62,8 +64,6 @@ class ReadResult:
     problems: list[InputError]
     records: int  # papers read before duplicates were merged
     inputs: int
-    # The inputs that gave no paper (empty, unreadable, every record rejected): in problems too.
-    lost_inputs: list[InputError] = field(default_factory=list)
 
     @property
     def merged(self) -> int:
@@ -136,54 +136,33 @@ def read_inputs(
     """Read every input and merge duplicate records.
 
     Malformed records are collected in ``problems`` (with ``strict``, the first one
-    raises :class:`InputError`), and so is an input that gives no paper (empty,
-    unreadable, every record rejected): the other inputs are still read. When
-    ``rejected`` is given, it is rewritten with the problems as JSON lines with the
-    reason, or removed when there are none (no earlier run's file is left). No paper
-    from any input is an error listing the reasons. ``fields`` (a ``--map``) implies
-    the ``records`` format. ``limit`` stops reading after that many records.
+    raises :class:`InputError`) and, when any and ``rejected`` is given, written there
+    as JSON lines with the reason. An input without a single paper is an error.
+    ``fields`` (a ``--map``) implies the ``records`` format. ``limit`` stops reading
+    after that many records.
     """
     from kg.readers.dedupe import merge_papers
-    from kg.readers.ingest import FORMATS, read_papers
+    from kg.readers.ingest import read_papers, write_rejected
 
     if fields and format is None:
         format = "records"
-    if format is not None and format not in FORMATS:
-        raise InputError(f"unknown format {format!r}; choose from {', '.join(FORMATS)}")
     paths = list(inputs)
     read: list[Paper] = []
     problems: list[InputError] = []
-    lost: list[InputError] = []
     for path in paths:
         errors: list[InputError] | None = None if strict else []
         count = len(read)
+        found = read_papers(path, format=format, errors=errors, fields=fields)
         left = None if limit is None else max(0, limit - count)
-        try:
-            found = read_papers(path, format=format, errors=errors, fields=fields)
-            read.extend(found if left is None else islice(found, left))
-        except InputError as e:
-            if errors is None:
-                raise
-            errors.append(e)  # this input (or its rest) is lost, not the others
-            if len(read) == count:
-                lost.append(e)
-        else:
-            if len(read) == count and left != 0:
-                reason = f" ({len(errors)} record(s) rejected)" if errors else ""
-                problem = InputError(f"no papers found{reason}", path=str(path))
-                if errors is None:
-                    raise problem
-                errors.append(problem)
-                lost.append(problem)
+        read.extend(found if left is None else islice(found, left))
         problems.extend(errors or [])
-    if rejected is not None:
-        _write_rejected(problems, Path(rejected))
-    if not read and paths:
-        if len(problems) == 1:
-            raise problems[0]  # one input, one reason: say it as it is
-        raise InputError(_no_papers(problems, len(paths), rejected))
+        if len(read) == count and left != 0:
+            reason = f" ({len(errors)} record(s) rejected)" if errors else ""
+            raise InputError(f"no papers found{reason}", path=str(path))
     papers = merge_papers(read)
-    return ReadResult(papers, problems, len(read), len(paths), lost)
+    if rejected is not None and problems:
+        write_rejected(problems, rejected)
+    return ReadResult(papers, problems, len(read), len(paths))
 
 
 def extract_papers(
@@ -244,10 +223,28 @@ def build_graph(
 
 
 def store_graph(store: GraphStore, graph: Graph, *, batch_size: int = 10_000) -> WriteStats:
-    """Write ``graph`` to ``store``; papers stored unchanged are not sent again."""
+    """Make ``store`` hold exactly ``graph``; papers stored unchanged are not sent again.
+
+    Papers and variant links the store holds and ``graph`` lacks are deleted: build
+    ``graph`` from :func:`with_stored` papers to add to what the store holds.
+    """
     from kg.store import write_graph
 
-    return write_graph(store, graph, batch_size=batch_size)
+    return write_graph(store, graph, batch_size=batch_size, replace=True)
+
+
+def with_stored(store: GraphStore, papers: Sequence[Paper]) -> list[Paper]:
+    """The papers ``store`` holds, in corpus order, merged with ``papers`` after them.
+
+    Extracted, linked and stored, they give the graph one build of everything read into
+    the store so far gives (#16): a paper two runs read is one paper, what a later source
+    adds to a stored paper is merged in, and links are made across the whole corpus.
+    """
+    from kg.readers.dedupe import merge_papers
+    from kg.store.base import stored_papers
+
+    stored = stored_papers(store)
+    return merge_papers([*stored, *papers]) if stored else list(papers)
 
 
 def update_store(
@@ -262,21 +259,25 @@ def update_store(
     top: int = 10,
     progress: Progress | None = None,
 ) -> UpdateReport:
-    """Add to ``store`` the papers it does not hold yet, and report what changed.
+    """Add ``papers`` to what ``store`` holds, and report what changed.
 
-    Known papers are matched like duplicates (arXiv id, DOI, normalised title). The new
-    ones are extracted as :func:`extract_papers` does, linked and written; the report
-    lists them, the entities that are new and those whose mentions rose most (``top``).
+    Papers are matched with the stored ones like duplicates (arXiv id, DOI, normalised
+    title) and merged into them (:func:`with_stored`); the whole corpus is extracted as
+    :func:`extract_papers` does (stored papers come from the cache), linked and written,
+    so the store ends as one build of everything read into it. The report lists the
+    papers new to it (or whose interrupted write this one completed), the entities that
+    are new and those whose mentions rose most (``top``).
     """
     forced = _overrides(overrides)  # a bad file fails before the extraction
-    new, known = split_new(store, papers)
-    run = extract_papers(new, workers=workers, ner=ner, cache_dir=cache_dir)
+    corpus = split_new(store, papers)
+    run = extract_papers(corpus.papers, workers=workers, ner=ner, cache_dir=cache_dir)
     with _wrap(run, progress) as extractions:
         graph = build_graph(extractions, overrides=forced)
     keys = list(graph.entities)
     before = entity_counts(store, keys)
-    store_graph(store, graph, batch_size=batch_size)
-    return report_changes(new, known, before, entity_counts(store, keys), top=top)
+    written = store_graph(store, graph, batch_size=batch_size)
+    after = entity_counts(store, keys)
+    return report_changes(corpus.new, corpus.known, before, after, top=top, written=written)
 
 
 def build_from(
@@ -296,6 +297,9 @@ def build_from(
 ) -> BuildResult:
     """Read, extract, link and (when ``store`` is given) store: what `kg build` does.
 
+    With a ``store``, the papers it already holds are merged with those read
+    (:func:`with_stored`), so the store ends as one build of all its inputs.
+
     Example (the README's "Using kg from Python")::
 
         with open_store("kg.db") as store:
@@ -303,7 +307,8 @@ def build_from(
     """
     forced = _overrides(overrides)
     read = read_inputs(inputs, format=format, fields=fields, strict=strict, rejected=rejected)
-    run = extract_papers(read.papers, workers=workers, ner=ner, cache_dir=cache_dir)
+    papers = read.papers if store is None else with_stored(store, read.papers)
+    run = extract_papers(papers, workers=workers, ner=ner, cache_dir=cache_dir)
     with _wrap(run, progress) as extractions:
         graph = build_graph(extractions, overrides=forced)
     written = store_graph(store, graph, batch_size=batch_size) if store is not None else None
@@ -332,29 +337,3 @@ def _wrap(
     run: ExtractionRun, progress: Progress | None
 ) -> AbstractContextManager[Iterable[PaperExtraction]]:
     return progress(run) if progress is not None else nullcontext(run)
-
-
-def _write_rejected(problems: list[InputError], path: Path) -> None:
-    """Rewrite ``path`` with this run's problems; remove it when there are none."""
-    from kg.readers.ingest import write_rejected
-
-    if problems:
-        write_rejected(problems, path)
-        return
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as e:
-        raise InputError(f"cannot remove the earlier run's rejected records: {e}") from e
-
-
-# Reasons quoted in the error when no input gave a paper (all are in rejected.jsonl).
-_MAX_REASONS = 5
-
-
-def _no_papers(problems: list[InputError], inputs: int, rejected: str | Path | None) -> str:
-    reasons = "; ".join(str(p) for p in problems[:_MAX_REASONS])
-    more = len(problems) - _MAX_REASONS
-    if more > 0:
-        reasons += f"; … and {more} more"
-    where = f" (see {rejected})" if rejected is not None else ""
-    return f"no papers found in {inputs} input(s){where}: {reasons}"

@@ -1,9 +1,12 @@
-"""Add only what is new to a stored graph, and say what changed.
+"""Add new papers to a stored graph, and say what changed.
 
-``kg update`` reads its sources, drops the papers the store already holds
-(matched like duplicates: arXiv id, DOI, normalised title), extracts and writes
-the rest, and compares entity counts before and after the write. The pipeline that
-calls these helpers is :func:`kg.build.update_store`.
+``kg update`` reads its sources and merges them with the papers the store holds
+(matched like duplicates: arXiv id, DOI, normalised title), so what a later source adds
+to a stored paper is merged in; the whole corpus is extracted (stored papers from the
+cache), linked and written, and entity counts before and after the write are compared.
+A paper counts as stored only once its content hash, written after all its rows, is
+there: the papers an interrupted write left unfinished are written again and reported
+with the new ones. The pipeline that calls these helpers is :func:`kg.build.update_store`.
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,11 +14,17 @@ from dataclasses import dataclass, field
 
 from kg.models import Paper
 from kg.query import load_internal
-from kg.readers.dedupe import identity_keys
-from kg.readers.ids import normalise_title
-from kg.store.base import GraphStore
+from kg.readers.dedupe import identity_keys, merge_papers
+from kg.store.base import GraphStore, WriteStats, stored_paper_states
 
-__all__ = ["EntityCount", "UpdateReport", "entity_counts", "report_changes", "split_new"]
+__all__ = [
+    "Corpus",
+    "EntityCount",
+    "UpdateReport",
+    "entity_counts",
+    "report_changes",
+    "split_new",
+]
 
 _BATCH = 5_000
 
@@ -35,35 +44,40 @@ class EntityCount:
 class UpdateReport:
     """What one update added: papers, entities, and the entities that grew most."""
 
-    new_papers: list[Paper]
-    known_papers: int
+    new_papers: list[Paper]  # new to the store, or left unfinished by an interrupted write
+    known_papers: int  # papers read that the store held completely
     new_entities: list[EntityCount] = field(default_factory=list)
     risen: list[tuple[EntityCount, EntityCount]] = field(default_factory=list)  # before, after
+    updated: int = 0  # stored papers written again: a source added to them, or their links moved
 
 
-def split_new(store: GraphStore, papers: Iterable[Paper]) -> tuple[list[Paper], int]:
-    """Return the papers the store does not hold yet, and how many it already holds."""
-    known: set[tuple[str, str]] = set()
-    ids: set[str] = set()
-    for stored_id, arxiv_id, doi, title_key, title in store.run(
-        load_internal("lookup_paper_keys").text
-    ).rows:
-        ids.add(stored_id)
-        if arxiv_id:
-            known.add(("arxiv", arxiv_id))
-        if doi:
-            known.add(("doi", doi))
-        key = title_key or (normalise_title(title) if title else "")
-        if key:
-            known.add(("title", key))
-    new: list[Paper] = []
-    count = 0
-    for paper in papers:
-        if paper.id in ids or any(key in known for key in identity_keys(paper)):
-            count += 1
-        else:
-            new.append(paper)
-    return new, count
+@dataclass(slots=True)
+class Corpus:
+    """The stored papers merged with those read, and which of them are new."""
+
+    papers: list[Paper]  # in corpus order: the stored ones first, as one build orders them
+    new: list[Paper]  # not stored completely yet (no content hash): new or interrupted
+    known: int  # papers read that match a paper stored completely
+
+
+def split_new(store: GraphStore, papers: Iterable[Paper]) -> Corpus:
+    """Merge ``papers`` after the stored ones, and tell which are not stored completely."""
+    read = list(papers)
+    states = stored_paper_states(store)
+    stored = [paper for paper, _ in states]
+    complete = {paper.id for paper, done in states if done}
+    base = merge_papers(stored)  # the first slots of the merged corpus, one per stored paper
+    corpus = merge_papers([*stored, *read])
+    done = [i < len(base) and base[i].id in complete for i in range(len(corpus))]
+    known_keys = {key for i, paper in enumerate(base) if done[i] for key in identity_keys(paper)}
+    known_ids = {paper.id for i, paper in enumerate(base) if done[i]}
+    known = sum(
+        1
+        for paper in read
+        if paper.id in known_ids or any(key in known_keys for key in identity_keys(paper))
+    )
+    new = [paper for paper, stored_whole in zip(corpus, done, strict=True) if not stored_whole]
+    return Corpus(corpus, new, known)
 
 
 def entity_counts(store: GraphStore, keys: Sequence[str]) -> dict[str, EntityCount]:
@@ -84,8 +98,12 @@ def report_changes(
     after: dict[str, EntityCount],
     *,
     top: int = 10,
+    written: WriteStats | None = None,
 ) -> UpdateReport:
     """Compare entity counts before and after a write.
+
+    An entity no completely stored paper mentioned before is new. ``written`` (what the
+    write sent) tells how many stored papers were written again.
 
     >>> a = EntityCount("ppo", "PPO", "Method", 1, 2)
     >>> b = EntityCount("ppo", "PPO", "Method", 3, 5)
@@ -94,16 +112,23 @@ def report_changes(
     >>> [e.name for e in r.new_entities], [(x.mentions, y.mentions) for x, y in r.risen]
     (['GRPO'], [(2, 5)])
     """
+    mentioned = {key: count for key, count in before.items() if count.papers}
     new_entities = sorted(
-        (count for key, count in after.items() if key not in before),
+        (
+            count
+            for key, count in after.items()
+            if key not in before or (key not in mentioned and count.papers)
+        ),
         key=lambda c: (-c.mentions, c.name),
     )
     risen = sorted(
         (
-            (before[key], count)
+            (mentioned[key], count)
             for key, count in after.items()
-            if key in before and count.mentions > before[key].mentions
+            if key in mentioned and count.mentions > mentioned[key].mentions
         ),
         key=lambda pair: (pair[0].mentions - pair[1].mentions, pair[1].name),
     )
-    return UpdateReport(new_papers, known_papers, new_entities, risen[:top])
+    sent = 0 if written is None else written.rows.get("write_papers", 0)
+    updated = max(0, sent - len(new_papers))
+    return UpdateReport(new_papers, known_papers, new_entities, risen[:top], updated)

@@ -164,8 +164,8 @@ def test_fetch_then_update_adds_only_what_is_new(server: str, tmp_path: Path) ->
     assert arxiv.exit_code == 0, arxiv.output
     more = runner.invoke(cli, ["update", *arxiv.stdout.splitlines(), "--db", db])
     assert more.exit_code == 0, more.output
-    assert more.stdout.splitlines()[:2] == [
-        "1 new paper(s); 1 already stored.",
+    assert more.stdout.splitlines()[:2] == [  # what arXiv adds to the stored paper is merged
+        "1 new paper(s); 1 already stored (1 written again with what changed).",
         "  + arXiv:1706.03762  Attention Is All You Need",
     ]
     assert "Mentions rose most for:" in more.stdout or "new entit" in more.stdout

@@ -5,6 +5,7 @@ Tests marked ``neo4j`` run against the server in ``NEO4J_URI`` (with ``NEO4J_USE
 """
 
 import csv
+import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -230,6 +231,8 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
             "title_key",
             "source",
             "line:int",
+            "record",
+            "input_order:int",
             "content_hash",
         ]
     ]
@@ -242,7 +245,9 @@ def test_neo4j_import_files_have_typed_headers_and_every_row(tmp_path: Path) -> 
         "3",
     ]
     assert papers[0][8] == "10.1/x"
-    assert len(papers[0][13]) == 32  # the content hash: a later push skips these papers
+    assert json.loads(papers[0][13])["authors"] == list(graph.papers[0].authors)  # the record
+    assert papers[0][14] == "0"  # input_order: the corpus order a later build merges in
+    assert len(papers[0][15]) == 32  # the content hash: a later push skips these papers
     entities = {row[0]: row for row in read_csv(folder / "entities.csv")}
     assert read_csv(folder / "entities.header.csv")[0] == [
         "key:ID(Entity)",

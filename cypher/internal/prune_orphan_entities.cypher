@@ -1,6 +1,6 @@
-// Remove entities nothing links to any more: a name whose key changed, or whose last link
-// was pruned, so a re-run on more papers leaves no stale duplicate behind. Runs once after
-// every write.
-MATCH (e:Entity)
-WHERE NOT (e)--()
+// Remove entities, authors and repositories nothing links to any more: a name whose key
+// changed, or whose last link was pruned or whose paper was merged into another, so a re-run
+// on more papers leaves no stale node behind. Runs once after every write.
+MATCH (e)
+WHERE (e:Entity OR e:Author OR e:Repository) AND NOT (e)--()
 DELETE e

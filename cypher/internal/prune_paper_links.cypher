@@ -1,7 +1,9 @@
-// Drop links a paper no longer has (after an extractor change), so a re-run leaves exactly
-// what the current extraction found. Runs before the link writes.
-// $rows: [{paper, keys}]
+// Drop every link of a paper about to be written again, so what is written next is exactly
+// what it links to now: no mention, proposal, affiliation, author or repository link left
+// over from an earlier extraction or an earlier merge of its sources. Its content hash,
+// written last, still marks it unfinished until all its links are back. Runs before the
+// link writes.
+// $rows: [{paper}]
 UNWIND $rows AS row
-MATCH (p:Paper {id: row.paper})-[m:MENTIONS|PROPOSES]->(e:Entity)
-WHERE NOT e.key IN row.keys
-DELETE m
+MATCH (p:Paper {id: row.paper})-[r]->()
+DELETE r

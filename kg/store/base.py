@@ -8,12 +8,12 @@ and set up its own indexes; turning a :class:`~kg.models.Graph` into batched
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any, Protocol, Self
 
 from kg.errors import StoreError
-from kg.models import EntityType, Graph
+from kg.models import EntityType, Graph, Paper
 from kg.names import spelling_variants
 from kg.query import load_internal
 from kg.readers.ids import author_key, normalise_title
@@ -25,7 +25,9 @@ __all__ = [
     "WriteStats",
     "changed_rows",
     "graph_rows",
+    "paper_from_stored",
     "paper_hash",
+    "stored_papers",
     "write_graph",
     "write_statements",
 ]
@@ -35,8 +37,10 @@ ENTITY_LABELS: tuple[str, ...] = tuple(t.value for t in EntityType)
 # Write queries in the order they must run (nodes before the links between them).
 WRITE_ORDER = (
     "write_papers",
+    "delete_papers",  # after the papers: a paper merged into another is in the store twice
     "write_entities",
     "write_variants",
+    "delete_variants",
     "prune_paper_links",
     "write_mentions",
     "write_proposes",
@@ -49,6 +53,16 @@ WRITE_ORDER = (
 _ENTITY_LINKS = ("write_mentions", "write_proposes", "write_affiliations")
 # Row lists that link entities to entities, with no paper: always sent (#5).
 _ENTITY_ONLY = ("write_variants",)
+# What ``write_graph(replace=True)`` removes: stored papers and variant links the graph lacks.
+_DELETIONS = ("delete_papers", "delete_variants")
+# Paper fields stored as properties of their own; the others travel in ``record`` (#16).
+_PAPER_PROPERTIES = (
+    *("title", "abstract", "date", "upvotes", "authors_count", "organization"),
+    *("arxiv_id", "doi", "published", "source", "line"),
+)
+_PAPER_RECORD = tuple(
+    f.name for f in fields(Paper) if f.name != "id" and f.name not in _PAPER_PROPERTIES
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +110,15 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
         {
             "id": p.id,
             "props": {
-                "title": p.title,
-                "abstract": p.abstract,
-                "date": p.date,
-                "upvotes": p.upvotes,
-                "authors_count": p.authors_count,
-                "organization": p.organization,
-                "arxiv_id": p.arxiv_id,
-                "doi": p.doi,
-                "published": p.published,
+                **{name: getattr(p, name) for name in _PAPER_PROPERTIES},
                 "title_key": normalise_title(p.title),
-                "source": p.source,
-                "line": p.line,
+                # What rebuilds the Paper exactly (stored_papers), and where it came in the
+                # corpus: a later build merges new papers after the stored ones, in order.
+                "record": _paper_record(p),
+                "input_order": position,
             },
         }
-        for p in graph.papers
+        for position, p in enumerate(graph.papers)
     ]
     entities = [
         {
@@ -125,15 +133,13 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
         }
         for e in graph.entities.values()
     ]
-    keys_by_paper: dict[str, list[str]] = {p.id: [] for p in graph.papers}
-    for link in graph.mentions:
-        keys_by_paper.setdefault(link.paper_id, []).append(link.key)
+    kinds: dict[str, str] = {}  # url -> kind: one node per url, as the first paper gives it
+    for r in graph.repositories:
+        kinds.setdefault(r.url, r.kind)
     rows: dict[str, list[dict[str, Any]]] = {
         "write_papers": papers,
         "write_entities": entities,
-        "prune_paper_links": [
-            {"paper": k, "keys": sorted(set(v))} for k, v in keys_by_paper.items()
-        ],
+        "prune_paper_links": [{"paper": p.id} for p in graph.papers],
         "write_mentions": [
             {
                 "paper": m.paper_id,
@@ -163,7 +169,7 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
             {
                 "paper": r.paper_id,
                 "url": r.url,
-                "kind": r.kind,
+                "kind": kinds[r.url],
                 "host": r.url.split("/")[2],
                 "evidence": r.sentence,
             }
@@ -171,6 +177,8 @@ def graph_rows(graph: Graph) -> dict[str, list[dict[str, Any]]]:
         ],
     }
     rows["write_paper_hashes"] = _hash_rows(rows)
+    for name in _DELETIONS:  # what the store holds beyond the graph: see write_graph(replace=)
+        rows[name] = []
     return rows
 
 
@@ -180,13 +188,18 @@ def write_graph(
     *,
     batch_size: int = 10_000,
     incremental: bool = True,
+    replace: bool = False,
     progress: Callable[[str, int], None] | None = None,
 ) -> WriteStats:
     """Write ``graph`` to ``store`` in ``UNWIND $rows`` batches; re-running changes nothing.
 
     With ``incremental`` (the default), papers whose content hash is already stored on
     their node are not sent again: neither the paper, nor its links, nor entities only
-    they mention. ``progress(query_name, rows_done)`` is called after each batch.
+    they mention. With ``replace``, the store ends holding exactly ``graph``: stored papers
+    it lacks (a ``title:`` id now merged into an ``arXiv:`` one) and variant links it lacks
+    are deleted, whatever they linked to and nothing else links to goes with them; a graph
+    built from :func:`stored_papers` plus new papers is what `kg build` and `kg update`
+    write so. ``progress(query_name, rows_done)`` is called after each batch.
     """
     if batch_size < 1:
         raise StoreError(
@@ -200,11 +213,13 @@ def write_graph(
         ids = [row["id"] for row in rows_by_query["write_paper_hashes"]]
         stored = _stored_hashes(store, ids, batch_size)
     changed = changed_rows(rows_by_query, stored)
+    if replace:
+        changed.update(_deletions(store, rows_by_query))
     stats = WriteStats(papers_unchanged=len(graph.papers) - len(changed["write_papers"]))
     for name, cypher, params in write_statements(changed, batch_size=batch_size):
         store.run(cypher, params)
         sent = len(params.get("rows", params.get("keys", [])))
-        if name in rows_by_query:
+        if name in changed:
             stats.rows[name] = stats.rows.get(name, 0) + sent
         if progress:
             progress(name, sent)
@@ -275,6 +290,83 @@ def changed_rows(
     return changed
 
 
+def stored_papers(store: GraphStore) -> list[Paper]:
+    """Return the papers ``store`` holds, each exactly as it was written, in corpus order.
+
+    Merging new papers after these (:func:`kg.readers.dedupe.merge_papers`) orders and
+    merges them as one build of all the inputs would. A database written by a kg older
+    than the ``record`` property cannot give its papers back whole: that is an error.
+    """
+    return [paper for paper, _ in stored_paper_states(store)]
+
+
+def stored_paper_states(store: GraphStore) -> list[tuple[Paper, bool]]:
+    """Like :func:`stored_papers`, with whether each paper is stored completely: its
+    content hash, written after all its rows, is there (an interrupted write leaves
+    papers without one)."""
+    rows = store.run(load_internal("lookup_stored_papers").text).rows
+    old = sum(1 for (props,) in rows if props.get("record") is None)
+    if old:
+        raise StoreError(
+            f"the database holds {old} paper(s) written by an older kg, without the record "
+            "that merges them with new papers; build it again from its inputs "
+            "(kg build INPUTS --db NEW.db), or delete it first"
+        )
+    return [(paper_from_stored(props), props.get("content_hash") is not None) for (props,) in rows]
+
+
+def paper_from_stored(props: Mapping[str, Any], authors: Sequence[str] = ()) -> Paper:
+    """Rebuild the :class:`~kg.models.Paper` whose node has the properties ``props``.
+
+    Without a ``record`` (a database written by an older kg), the fields it holds are
+    left empty but for ``authors``, given from the paper's Author nodes.
+
+    >>> paper = Paper(id="p1", title="T", abstract="A.", authors=("Ada",), urls=("https://x.org",))
+    >>> row = graph_rows(Graph([paper], {}, [], [], []))["write_papers"][0]
+    >>> paper_from_stored({"id": row["id"], **row["props"]}) == paper
+    True
+    """
+    values: dict[str, Any] = {name: props.get(name) for name in _PAPER_PROPERTIES}
+    values["title"] = values["title"] or ""
+    values["abstract"] = values["abstract"] or ""
+    values["source"] = values["source"] or ""
+    values["line"] = values["line"] or 0
+    record = props.get("record")
+    if record is None:
+        values["authors"] = tuple(authors)
+    else:
+        for name, value in json.loads(record).items():
+            values[name] = tuple(value) if isinstance(value, list) else value
+    return Paper(id=props["id"], **values)
+
+
+def _paper_record(paper: Paper) -> str:
+    """The fields of ``paper`` not stored as properties of their own, as JSON."""
+    record = {}
+    for name in _PAPER_RECORD:
+        value = getattr(paper, name)
+        record[name] = list(value) if isinstance(value, tuple) else value
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def _deletions(
+    store: GraphStore, rows_by_query: Mapping[str, list[dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The stored papers and variant links that ``rows_by_query`` lacks, as delete rows."""
+    ids = {row["id"] for row in rows_by_query["write_papers"]}
+    stored_ids = [row[0] for row in store.run(load_internal("lookup_paper_ids").text).rows]
+    variants = {(row["key"], row["parent"]) for row in rows_by_query["write_variants"]}
+    stored_variants = store.run(load_internal("dump_variants").text).rows
+    return {
+        "delete_papers": [{"id": paper_id} for paper_id in stored_ids if paper_id not in ids],
+        "delete_variants": [
+            {"key": key, "parent": parent}
+            for key, parent, _ in stored_variants
+            if (key, parent) not in variants
+        ],
+    }
+
+
 def _stored_hashes(store: GraphStore, ids: Sequence[str], batch_size: int) -> dict[str, str]:
     """Return the content hash stored on each of the papers ``ids`` that exist."""
     text = load_internal("lookup_paper_hashes").text
@@ -316,7 +408,7 @@ def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
     for row in rows["write_papers"]:
         per_paper[row["id"]] = {"write_papers": [row], "write_entities": {}}
     for name, name_rows in rows.items():
-        if name in ("write_papers", "write_entities", *_ENTITY_ONLY):
+        if name in ("write_papers", "write_entities", *_ENTITY_ONLY, *_DELETIONS):
             continue
         for row in name_rows:
             parts = per_paper.get(row["paper"])
@@ -340,7 +432,12 @@ def _write_queries_digest() -> str:
 
 
 def _author_rows(graph: Graph) -> list[dict[str, Any]]:
-    """One row per (paper, author), in author order; a name given twice counts once."""
+    """One row per (paper, author), in author order; a name given twice counts once.
+
+    An author's node takes the spelling of the first paper that names it, whichever papers
+    a run sends again, so one build and several give the same name.
+    """
+    names: dict[str, str] = {}
     rows = []
     for paper in graph.papers:
         keys: set[str] = set()
@@ -348,7 +445,8 @@ def _author_rows(graph: Graph) -> list[dict[str, Any]]:
             key = author_key(name)
             if key and key not in keys:
                 keys.add(key)
-                rows.append({"paper": paper.id, "key": key, "name": name, "position": len(keys)})
+                shown = names.setdefault(key, name)
+                rows.append({"paper": paper.id, "key": key, "name": shown, "position": len(keys)})
     return rows
 
 

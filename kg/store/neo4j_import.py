@@ -130,6 +130,8 @@ def import_tables(graph: Graph) -> list[Table]:
                 "title_key",
                 "source",
                 "line:int",
+                "record",
+                "input_order:int",
                 "content_hash",
             ),
             papers,
@@ -261,6 +263,8 @@ _PAPER_PROPS = (
     "title_key",
     "source",
     "line",
+    "record",
+    "input_order",
 )
 
 

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository, Variant
+from kg.models import Entity, EntityType, Graph, PaperEntity, Repository, Variant
 from kg.query import load_internal
-from kg.store.base import GraphStore, WriteStats, write_graph
+from kg.store.base import GraphStore, WriteStats, paper_from_stored, write_graph
 
 __all__ = ["copy_graph", "read_stored_graph"]
 
@@ -13,30 +13,17 @@ def read_stored_graph(store: GraphStore) -> Graph:
     """Return everything kg wrote to ``store``: papers, entities and their links.
 
     Writing the result to another store with :func:`~kg.store.write_graph` gives
-    the same nodes, relationships and properties.
+    the same nodes, relationships and properties. Papers come in corpus order, each as it
+    was read (its ``record``); a database written by an older kg gives their properties
+    and authors only.
     """
 
     def records(name: str) -> list[dict[str, Any]]:
         return store.run(load_internal(name).text).records()
 
-    papers = [
-        Paper(
-            id=r["id"],
-            title=r["title"] or "",
-            abstract=r["abstract"] or "",
-            source=r["source"] or "",
-            line=r["line"] or 0,
-            date=r["date"],
-            upvotes=r["upvotes"],
-            authors_count=r["authors_count"],
-            organization=r["organization"],
-            arxiv_id=r["arxiv_id"],
-            doi=r["doi"],
-            published=r["published"],
-            authors=tuple(r["authors"] or ()),
-        )
-        for r in records("dump_papers")
-    ]
+    stored = records("dump_papers")
+    stored.sort(key=lambda r: (r["input_order"] is None, r["input_order"] or 0, r["id"]))
+    papers = [paper_from_stored(r, r["authors"] or ()) for r in stored]
     entities = {
         r["key"]: Entity(
             key=r["key"],
@@ -84,6 +71,13 @@ def read_stored_graph(store: GraphStore) -> Graph:
 def copy_graph(
     source: GraphStore, target: GraphStore, *, batch_size: int = 10_000, incremental: bool = True
 ) -> tuple[Graph, WriteStats]:
-    """Copy the graph in ``source`` to ``target`` through the shared write path."""
+    """Copy the graph in ``source`` to ``target`` through the shared write path.
+
+    ``target`` ends holding exactly that graph: papers it held that ``source`` lacks are
+    deleted (a copy, as `kg push` makes it).
+    """
     graph = read_stored_graph(source)
-    return graph, write_graph(target, graph, batch_size=batch_size, incremental=incremental)
+    written = write_graph(
+        target, graph, batch_size=batch_size, incremental=incremental, replace=True
+    )
+    return graph, written
