@@ -64,6 +64,8 @@ class ReadResult:
     problems: list[InputError]
     records: int  # papers read before duplicates were merged
     inputs: int
+    # The inputs that gave no paper (empty, unreadable, every record rejected): in problems too.
+    lost_inputs: list[InputError] = field(default_factory=list)
 
     @property
     def merged(self) -> int:
@@ -136,33 +138,54 @@ def read_inputs(
     """Read every input and merge duplicate records.
 
     Malformed records are collected in ``problems`` (with ``strict``, the first one
-    raises :class:`InputError`) and, when any and ``rejected`` is given, written there
-    as JSON lines with the reason. An input without a single paper is an error.
-    ``fields`` (a ``--map``) implies the ``records`` format. ``limit`` stops reading
-    after that many records.
+    raises :class:`InputError`), and so is an input that gives no paper (empty,
+    unreadable, every record rejected): the other inputs are still read. When
+    ``rejected`` is given, it is rewritten with the problems as JSON lines with the
+    reason, or removed when there are none (no earlier run's file is left). No paper
+    from any input is an error listing the reasons. ``fields`` (a ``--map``) implies
+    the ``records`` format. ``limit`` stops reading after that many records.
     """
     from kg.readers.dedupe import merge_papers
-    from kg.readers.ingest import read_papers, write_rejected
+    from kg.readers.ingest import FORMATS, read_papers
 
     if fields and format is None:
         format = "records"
+    if format is not None and format not in FORMATS:
+        raise InputError(f"unknown format {format!r}; choose from {', '.join(FORMATS)}")
     paths = list(inputs)
     read: list[Paper] = []
     problems: list[InputError] = []
+    lost: list[InputError] = []
     for path in paths:
         errors: list[InputError] | None = None if strict else []
         count = len(read)
-        found = read_papers(path, format=format, errors=errors, fields=fields)
         left = None if limit is None else max(0, limit - count)
-        read.extend(found if left is None else islice(found, left))
+        try:
+            found = read_papers(path, format=format, errors=errors, fields=fields)
+            read.extend(found if left is None else islice(found, left))
+        except InputError as e:
+            if errors is None:
+                raise
+            errors.append(e)  # this input (or its rest) is lost, not the others
+            if len(read) == count:
+                lost.append(e)
+        else:
+            if len(read) == count and left != 0:
+                reason = f" ({len(errors)} record(s) rejected)" if errors else ""
+                problem = InputError(f"no papers found{reason}", path=str(path))
+                if errors is None:
+                    raise problem
+                errors.append(problem)
+                lost.append(problem)
         problems.extend(errors or [])
-        if len(read) == count and left != 0:
-            reason = f" ({len(errors)} record(s) rejected)" if errors else ""
-            raise InputError(f"no papers found{reason}", path=str(path))
+    if rejected is not None:
+        _write_rejected(problems, Path(rejected))
+    if not read and paths:
+        if len(problems) == 1:
+            raise problems[0]  # one input, one reason: say it as it is
+        raise InputError(_no_papers(problems, len(paths), rejected))
     papers = merge_papers(read)
-    if rejected is not None and problems:
-        write_rejected(problems, rejected)
-    return ReadResult(papers, problems, len(read), len(paths))
+    return ReadResult(papers, problems, len(read), len(paths), lost)
 
 
 def extract_papers(
@@ -337,3 +360,29 @@ def _wrap(
     run: ExtractionRun, progress: Progress | None
 ) -> AbstractContextManager[Iterable[PaperExtraction]]:
     return progress(run) if progress is not None else nullcontext(run)
+
+
+def _write_rejected(problems: list[InputError], path: Path) -> None:
+    """Rewrite ``path`` with this run's problems; remove it when there are none."""
+    from kg.readers.ingest import write_rejected
+
+    if problems:
+        write_rejected(problems, path)
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise InputError(f"cannot remove the earlier run's rejected records: {e}") from e
+
+
+# Reasons quoted in the error when no input gave a paper (all are in rejected.jsonl).
+_MAX_REASONS = 5
+
+
+def _no_papers(problems: list[InputError], inputs: int, rejected: str | Path | None) -> str:
+    reasons = "; ".join(str(p) for p in problems[:_MAX_REASONS])
+    more = len(problems) - _MAX_REASONS
+    if more > 0:
+        reasons += f"; … and {more} more"
+    where = f" (see {rejected})" if rejected is not None else ""
+    return f"no papers found in {inputs} input(s){where}: {reasons}"

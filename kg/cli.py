@@ -22,6 +22,7 @@ from kg.export.views import VIEW_KINDS
 from kg.models import Paper
 from kg.readers.ingest import FORMATS
 from kg.store.base import GraphStore
+from kg.terminal import printable, printable_json
 
 __all__ = ["cli", "main"]
 
@@ -33,14 +34,30 @@ BUILD_VIEW_TOP = 2000
 _MAX_WARNINGS = 20
 
 
+class KgCommand(click.Command):
+    """A command whose usage errors say how to pass an argument starting with '-'."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            hint = _dash_hint(self, ctx, given, e)
+            if not hint:
+                raise
+            raise click.UsageError(e.format_message() + hint, e.ctx) from e
+
+
 class KgGroup(click.Group):
     """Turn every :class:`KgError` into one line on stderr and exit status 1."""
+
+    command_class = KgCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KgError as e:
-            raise click.ClickException(str(e)) from e
+            raise click.ClickException(printable(str(e))) from e
 
 
 @click.group(cls=KgGroup)
@@ -51,7 +68,7 @@ def cli() -> None:
     \b
     Example:
         kg build examples/daily_papers_page.txt --db kg.db --html kg.html
-        kg query papers_mentioning -p name PPO
+        kg query papers_mentioning -p name BEIR --db kg.db
     """
 
 
@@ -330,17 +347,18 @@ def _print_extractions(extractions: Iterable[Any], as_json: bool) -> None:
         for m in extraction.mentions:
             if as_json:  # the mention's one encoding (#15), its paper's id first
                 record = {"paper_id": m.paper_id, **m.to_record()}
-                click.echo(json.dumps(record, ensure_ascii=False))
+                click.echo(printable_json(record))
             else:
                 flag = " (proposed)" if m.proposed else ""
                 flag += " (concept)" if m.kind == "concept" else ""  # named unless said (#17)
-                click.echo(f"{m.paper_id}\t{m.type.value}\t{m.text} -> {m.canonical}{flag}")
+                text = printable(f"{m.text} -> {m.canonical}{flag}")
+                click.echo(f"{m.paper_id}\t{m.type.value}\t{text}")
         for r in extraction.repositories:
             if as_json:
                 record = {"paper_id": r.paper_id, "type": "Repository", **r.to_record()}
-                click.echo(json.dumps(record, ensure_ascii=False))
+                click.echo(printable_json(record))
             else:
-                click.echo(f"{r.paper_id}\tRepository\t{r.url} ({r.kind})")
+                click.echo(printable(f"{r.paper_id}\tRepository\t{r.url} ({r.kind})"))
 
 
 @cli.command()
@@ -367,7 +385,7 @@ def query(
     \b
     Example:
         kg query --list
-        kg query papers_mentioning -p name "Proximal Policy Optimization"
+        kg query papers_mentioning -p name "Test-Time Training"
         kg query top_entities -p type Dataset -p limit 5 --json
     """
     from kg.query import bind_params, list_queries, load_query
@@ -384,7 +402,7 @@ def query(
     with _open_existing(db) as store:
         result = store.run(q.text, bound)
     if as_json:
-        click.echo(json.dumps(result.records(), ensure_ascii=False, indent=2))
+        click.echo(printable_json(result.records(), indent=2))
     else:
         click.echo(_table(result.columns, result.rows))
 
@@ -496,7 +514,7 @@ def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> No
     \b
     Example:
         kg export html overlap.html --db kg.db
-        kg export html ppo.html --view ego --entity PPO --depth 2
+        kg export html beir.html --view ego --entity BEIR --depth 2
         kg export html concepts.html --view concepts --colour community --min-weight 2
     """
     from kg.export import write_html
@@ -506,7 +524,7 @@ def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> No
     title = f"kg: {options['view']} view"
     stats = write_html(view, out, title=title, colour=colour, size=size, notes=notes)
     for note in stats.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(note)}", err=True)
     click.echo(f"Wrote {out}: {stats.nodes} nodes, {stats.edges} links.")
 
 
@@ -520,7 +538,7 @@ def _file_export(format_: str, help_: str) -> None:
         _check_export(out, folder=format_ == "csv")
         view, notes = _read_view(db, options)
         for note in notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {printable(note)}", err=True)
         paths = write_file(view, out, format=format_)
         click.echo(
             f"Wrote {', '.join(map(str, paths))}: "
@@ -568,7 +586,7 @@ def entities() -> None:
 
     \b
     Example:
-        kg entities show PPO --db kg.db
+        kg entities show TTT --db kg.db
     """
 
 
@@ -581,7 +599,7 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
 
     \b
     Example:
-        kg entities show PPO --db kg.db
+        kg entities show TTT --db kg.db
     """
     from dataclasses import asdict
 
@@ -595,21 +613,21 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
             f"no entity goes by {name!r} in {db}; `kg query top_entities` lists the most mentioned"
         )
     if as_json:
-        click.echo(json.dumps([asdict(r) for r in reports], ensure_ascii=False))
+        click.echo(printable_json([asdict(r) for r in reports]))
         return
     for report in reports:
-        click.echo(f"{report.name}  [{report.type}]  {report.canonical}  (key: {report.key})")
-        click.echo(f"  also called: {', '.join(report.aliases) or '-'}")
-        click.echo(f"  spelled in papers: {', '.join(report.spellings) or '-'}")
-        click.echo("  formed by:" + ("" if report.formed else " -"))
+        _echo_text(f"{report.name}  [{report.type}]  {report.canonical}  (key: {report.key})")
+        _echo_text(f"  also called: {', '.join(report.aliases) or '-'}")
+        _echo_text(f"  spelled in papers: {', '.join(report.spellings) or '-'}")
+        _echo_text("  formed by:" + ("" if report.formed else " -"))
         for reason in report.formed:
-            click.echo(f"    {reason}")
+            _echo_text(f"    {reason}")
         for link_name in ("variant of", "has variant"):
             links = [
                 f"{v['name']} ({v['reason']})" for v in report.variants if v["link"] == link_name
             ]
             if links:
-                click.echo(f"  {link_name}: {', '.join(links)}")
+                _echo_text(f"  {link_name}: {', '.join(links)}")
         click.echo(f"  {len(report.papers)} paper(s):")
         columns = ["paper", "title", "count", "proposed", "via", "evidence"]
         rows = [
@@ -830,14 +848,14 @@ def update(
         f"{len(report.new_papers)} new paper(s); {report.known_papers} already stored{updated}."
     )
     for paper in report.new_papers:
-        click.echo(f"  + {paper.id}  {paper.title}")
+        _echo_text(f"  + {paper.id}  {paper.title}")
     click.echo(f"{len(report.new_entities)} new entit(y/ies).")
     for e in report.new_entities:
-        click.echo(f"  + {e.type:<12} {e.name}  ({e.mentions} mention(s) in {e.papers} paper(s))")
+        _echo_text(f"  + {e.type:<12} {e.name}  ({e.mentions} mention(s) in {e.papers} paper(s))")
     if report.risen:
         click.echo("Mentions rose most for:")
     for old, now in report.risen:
-        click.echo(
+        _echo_text(
             f"  ^ {now.type:<12} {now.name}  {old.mentions} -> {now.mentions} mention(s), "
             f"{old.papers} -> {now.papers} paper(s)"
         )
@@ -1023,16 +1041,21 @@ def _read_all(
     read = read_inputs(
         inputs, format=format_, fields=parse_field_map(map_), strict=strict, rejected=rejected
     )
-    problems = read.problems
+    lost = read.lost_inputs
+    # Every input that gave no paper is named; malformed records up to _MAX_WARNINGS.
+    problems = [p for p in read.problems if p not in lost]
     for problem in problems[:_MAX_WARNINGS]:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {printable(str(problem))}", err=True)
     if len(problems) > _MAX_WARNINGS:
         click.echo(f"warning: … and {len(problems) - _MAX_WARNINGS} more", err=True)
+    for problem in lost:
+        click.echo(f"warning: {printable(str(problem))}", err=True)
     click.echo(
         f"Read {len(read.papers)} papers from {read.inputs} input(s)"
+        + (f"; {len(lost)} input(s) gave no paper" if lost else "")
         + (f"; merged {read.merged} duplicate record(s)" if read.merged else "")
         + (f"; skipped {len(problems)} malformed record(s)" if problems else "")
-        + (f" (see {rejected})" if rejected is not None and problems else "")
+        + (f" (see {rejected})" if rejected is not None and read.problems else "")
         + ".",
         err=True,
     )
@@ -1116,6 +1139,45 @@ def _counts(store: Any) -> dict[str, int]:
     return {"nodes": nodes, "relationships": relationships}
 
 
+def _dash_hint(
+    command: click.Command, ctx: click.Context, args: list[str], error: click.UsageError
+) -> str:
+    """Say how to pass an argument that starts with '-' (`-shot`), when one was taken for an
+    option or put before options; with the command line to run instead."""
+    import shlex
+
+    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    if not arguments:
+        return ""
+    what = arguments[0].human_readable_name
+    what = "a name" if what == "NAME" else f"an argument ({what})"
+    if isinstance(error, click.NoSuchOption):
+        bad = error.option_name
+        if bad.startswith("--"):
+            return ""  # an option misspelt, not a name
+        token = next((a for a in args if a.startswith(bad) and not a.startswith("--")), bad)
+        options = list(args)
+        if token in options:
+            options.remove(token)
+        fixed = [*options, "--", token]
+    elif "--" in args and "unexpected extra argument" in error.message:
+        cut = args.index("--")
+        # After '--' everything is an argument: options go before it.
+        fixed = [*args[:cut], *args[cut + 2 :], "--", *args[cut + 1 : cut + 2]]
+    else:
+        return ""
+    stop = "" if error.format_message().endswith(".") else "."
+    return (
+        f"{stop} Put '--' before {what} starting with '-', and the options before '--': "
+        f"{ctx.command_path} {shlex.join(fixed)}"
+    )
+
+
+def _echo_text(text: str) -> None:
+    """Print a line holding input text (a title, a name) without its terminal escapes."""
+    click.echo(printable(text))
+
+
 def _ratios(*values: float) -> list[str]:
     return [f"{v:.3f}" for v in values]
 
@@ -1127,7 +1189,7 @@ def _table(columns: list[str], rows: list[list[Any]], *, width: int = 60) -> str
         if value is None:
             return ""
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        text = " ".join(text.split())
+        text = " ".join(printable(text).split())
         return text if len(text) <= width else text[: width - 1] + "…"
 
     cells = [[cell(v) for v in row] for row in rows]
