@@ -61,7 +61,7 @@ _BEFORE = re.compile(
     r"|(?P<model>(?:outperforms?|outperforming|outperformed|surpass(?:es|ing)?|beats?"
     r"|fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?trained|distill(?:s|ed|ing)?"
     r"|(?:models|baselines|LLMs)\s+(?:such\s+as|like|including|e\.g\.,?)"
-    r"|compared\s+(?:to|with)|versus|vs\.|than)"
+    r"|compar(?:e|es|ed|ing)\s+(?:to|with|against)|against|versus|vs\.|than)"
     r"(?:\s+(?:the|a|strong|pre-?trained|large|base|original))*))\s+\Z"
 )
 _BEFORE_WINDOW = 48  # characters looked at before a name

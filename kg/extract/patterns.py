@@ -42,7 +42,8 @@ _SIZED_MODEL = re.compile(
     rf"([A-Z](?<![\w-][A-Z])[A-Za-z0-9.]*(?:-{_PART})*?-{_SIZE}(?:-{_PART})*)(?![\w-])"
 )
 _SIZE_HINT = re.compile(rf"-{_SIZE}(?![\w])")
-_NAME_WORDS = r"[A-Z][\w.+]*(?:-[\w.+]+)*"
+# A name word: a ``.`` only inside it (``Qwen2.5``), never a sentence's full stop.
+_NAME_WORDS = r"[A-Z](?:[\w+]|\.(?=\w))*(?:-(?:[\w+]|\.(?=\w))+)*"
 # ``the X benchmark``, ``X dataset``, ``on the X Benchmark`` with X a capitalised name.
 _CUE_NOUNS = {
     "benchmark": EntityType.DATASET,

@@ -411,6 +411,9 @@ class Resolver:
                 candidates.append(replace(definition, start=start, end=end))
         chosen = _choose(candidates)
         chosen = _add_model_spans(doc, chosen)
+        # An acronym-shaped word nothing else found or typed (``MPI``) is no mention; a
+        # camel-cased one (``DocQA``) is.
+        chosen = [c for c in chosen if c.rule != "shape" or c.weight >= 2 or _camel(text, c)]
         mentions = _unify(text, chosen, self.catalog)
         doc.user_data[_MENTIONS] = mentions
         return doc
@@ -473,18 +476,26 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
             last += 1
         one = chosen[first] if last - first == 1 else None
         if one is not None and _within_word(text, one, start, end):
-            start, end = one.start, one.end  # ``ALBERT`` of ``ALBERT-xxlarge``: the whole word
+            # ``ALBERT`` of ``ALBERT-xxlarge``, ``Meta Representations`` of the long form
+            # ``Meta Representations for Agents (MRA)``: the rule's whole name
+            start, end = one.start, one.end
         if added and start < added[-1].end:
             continue
         if one is None or (one.start, one.end) != (start, end):
             nested = [i for i in range(first, last) if _nested_name(text, chosen[i], start, end)]
             replaced.update(set(range(first, last)) - set(nested))
             type_ = _named_type(text, start, end, type_)
+            # Proposed when a rule span it replaces was: the clause proposes it.
+            proposed = any(chosen[i].proposed for i in range(first, last) if i not in nested)
             if one is not None and not nested and _around(one, start, end, type_):
                 # ``the PPO algorithm``: the name's canonical form
-                added.append(Candidate(start, end, "ner", type_, one.canonical, one.aliases))
+                added.append(
+                    Candidate(
+                        start, end, "ner", type_, one.canonical, one.aliases, proposed=proposed
+                    )
+                )
             else:
-                added.append(Candidate(start, end, "ner", type_))
+                added.append(Candidate(start, end, "ner", type_, proposed=proposed))
             continue
         replaced.add(first)
         added.append(
@@ -526,11 +537,14 @@ def _around(rule: Candidate, start: int, end: int, model_type: EntityType) -> bo
 
 
 def _within_word(text: str, candidate: Candidate, start: int, end: int) -> bool:
-    """Whether the model's span lies inside one rule word (``ALBERT`` in ``ALBERT-xxlarge``)."""
+    """Whether the model's span lies inside one rule word (``ALBERT`` in ``ALBERT-xxlarge``)
+    or inside an acronym's long form."""
+    if not (candidate.start <= start and end <= candidate.end):
+        return False
+    if candidate.rule == "acronym":
+        return True  # a long form the paper defines (Schwartz & Hearst): the name's extent
     return (
-        candidate.start <= start
-        and end <= candidate.end
-        and candidate.weight >= 2
+        candidate.weight >= 2
         and candidate.rule in _NESTED_RULES
         and not any(c.isspace() for c in text[candidate.start : candidate.end])
     )
@@ -634,14 +648,15 @@ def _mark_proposed(candidates: list[Candidate], proposals: list[Proposal]) -> No
     """
     candidates.sort(key=lambda c: c.start)
     starts = [c.start for c in candidates]
+    known = {(c.start, c.end) for c in candidates if c.rule == "catalog"}
     extra: list[Candidate] = []
     for proposal in proposals:
         first = bisect.bisect_left(starts, proposal.start)
         last = bisect.bisect_left(starts, proposal.region_end)
         for i in range(first, last):
             candidate = candidates[i]
-            if candidate.rule == "catalog":
-                continue
+            if candidate.rule == "catalog" or (candidate.start, candidate.end) in known:
+                continue  # ``GRPO`` of ``GRPO-based``, found by a cue too: still the catalog's
             candidate.proposed = True
             if proposal.type is not None and candidate.weight < 3:
                 extra.append(replace(candidate, type=proposal.type, weight=2, proposed=True))
@@ -719,6 +734,8 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
     mentions = []
     for c in doc.user_data.get(_MENTIONS, ()):
         if c.start < title_length and c.end > abstract_offset:  # title into abstract: no name
+            continue
+        if sentences.crosses(c.start, c.end):  # ``UniGRPO. UniGRPO``: no name either
             continue
         section, start, end, sentence = locate(c.start, c.end)
         assert c.type is not None and c.canonical is not None

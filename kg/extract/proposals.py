@@ -7,7 +7,7 @@ from kg.extract.patterns import head_type
 from kg.extract.shapes import NOT_NAMES, is_name
 from kg.models import EntityType
 
-__all__ = ["Proposal", "find_appositions", "find_proposals", "title_name"]
+__all__ = ["Proposal", "find_appositions", "find_proposals", "says_proposed", "title_name"]
 
 # Matched against the lowercased text (same offsets), without re.I: many times faster.
 _TRIGGER = re.compile(
@@ -22,13 +22,24 @@ _LEAD = re.compile(
     r"\s*(?:(?:the|a|an|our|two|three|new|novel|simple|first|family\s+of|suite\s+of)\s+)*", re.I
 )
 # A name: up to four capitalised words, at least one looking like a name.
-_NAME = re.compile(r"([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3})")
+# A word of a name: a ``.`` only inside it (``Qwen2.5``), never a sentence's full stop.
+_NAME_WORD = r"[A-Z](?:[\w+]|\.(?=\w))*(?:-(?:[\w+]|\.(?=\w))+)*"
+_NAME = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})")
 # ``X, a reinforcement learning framework``: an apposition that says what X is,
 # found from the rarer ``, a ...``: a name is then looked for right before it.
 _APPOSITION_TAIL = re.compile(r",\s+(an?|the)\s+([^,.;:()]{1,100})")
-_NAME_BEFORE_COMMA = re.compile(
-    r"(?<![\w-])([A-Z][\w.+]*(?:-[\w.+]+)*(?: [A-Z][\w.+]*(?:-[\w.+]+)*){0,3})$"
+_NAME_BEFORE_COMMA = re.compile(rf"(?<![\w-])({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})$")
+# ``Glimmer, a new benchmark``: the name before ``, a new``, one plain word allowed.
+_NAME_BEFORE_NEW = re.compile(rf"(?<![\w-])({_NAME_WORD}(?: {_NAME_WORD}){{0,3}}),\s+an?\s+\Z")
+# ``dubbed X``, ``called X``, ``termed X``: the paper names what it made.
+_NAMING = re.compile(r"(?<!so-)\b(?:dubbed|called|named|termed|coined|nicknamed)\s+[\"'\u201c]?")
+_NAMING_WORDS = ("dubbed", "called", "named", "termed", "coined", "nicknamed")
+# ``finally applies X, a GRPO-style extension``: X, described right after, is the paper's.
+_MODIFIER_END = re.compile(
+    r"-(?:style|based|like|inspired|guided|driven|aware|free|enhanced|augmented|powered)$"
 )
+_LOWER_WORD_NEXT = re.compile(r"[ \t]+[a-z]")
+_APPLIES = re.compile(r"\bappl(?:y|ies|ied|ying)\s+")
 _NAME_WINDOW = 300  # characters before the comma where the name may start
 # ``, a framework that ...`` after a name, possibly after its parenthesised long form.
 _DESCRIPTION = re.compile(r"(?:\s*\([^()]{1,200}\))?,\s+(?:an?|the|our)\s+([^,.;:()]{1,100})")
@@ -57,6 +68,12 @@ def find_proposals(text: str) -> list[Proposal]:
     >>> text = "We present Implicit Intelligence, an evaluation framework."
     >>> [text[p.start:p.end] for p in find_proposals(text)]
     ['Implicit Intelligence']
+    >>> text = "Our model, dubbed Vista, then applies Rollo, a PPO-style update. We present Quill."
+    >>> [text[p.start:p.end] for p in find_proposals(text) if p.end > p.start]
+    ['Vista', 'Rollo', 'Quill']
+    >>> text = "Glimmer, a new benchmark for charts, is released."
+    >>> [(text[p.start:p.end], p.type.value) for p in find_proposals(text) if p.end > p.start]
+    [('Glimmer', 'Dataset')]
     """
     found = []
     lowered = text.lower()
@@ -69,7 +86,9 @@ def find_proposals(text: str) -> list[Proposal]:
         region = _REGION_END.search(text, name_start)
         region_end = region.start() if region and region.start() > name_start else name_start
         name = _NAME.match(text, name_start)
-        if name and is_name(name.group(1)):
+        if name and _MODIFIER_END.search(name.group(1)):
+            name = None  # ``we train a GRPO-based planner``: the planner, no name, is proposed
+        if name and _plain_or_name(name.group(1), text, name.end(1)):
             end = _cut_trailing_common(text, name.start(1), name.end(1))
             apposition = _DESCRIPTION.match(text, end)
             described = head_type(apposition.group(1)) if apposition else None
@@ -84,8 +103,51 @@ def find_proposals(text: str) -> list[Proposal]:
             continue  # ``a novel`` and ``an new`` only
         region = _REGION_END.search(text, match.end())
         end = region.start() if region else len(text)
-        found.append(Proposal(match.end(), match.end(), head_type(text[match.end() : end]), end))
+        described = head_type(text[match.end() : end])
+        found.append(Proposal(match.end(), match.end(), described, end))
+        before = _NAME_BEFORE_NEW.search(text, max(0, match.start() - _NAME_WINDOW), match.start())
+        if before and _plain_or_name(before.group(1), text, before.end(1)):
+            found.append(Proposal(before.start(1), before.end(1), described, before.end(1)))
+    for match in _matches_at_words(_NAMING, lowered, _NAMING_WORDS):
+        name = _NAME.match(text, match.end())
+        if name and _plain_or_name(name.group(1), text, -1):  # ``called Orbit that ...``
+            end = _cut_trailing_common(text, name.start(1), name.end(1))
+            found.append(Proposal(name.start(1), end, None, end))
+    for match in _matches_at_words(_APPLIES, lowered, ("appl",)):
+        name = _NAME.match(text, match.end())
+        if name and _plain_or_name(name.group(1), text, name.end(1)):
+            end = _cut_trailing_common(text, name.start(1), name.end(1))
+            apposition = _DESCRIPTION.match(text, end)
+            if apposition and text[end] == ",":
+                found.append(Proposal(name.start(1), end, head_type(apposition.group(1)), end))
+    found.sort(key=lambda p: p.start)
     return found
+
+
+def says_proposed(sentence: str, name: str) -> bool:
+    """Whether ``sentence`` is one that proposes ``name`` (``We present X, a ...``).
+
+    >>> says_proposed("We present Quill, a planner.", "Quill")
+    True
+    >>> says_proposed("Quill beats PPO on every task.", "Quill")
+    False
+    """
+    at = sentence.find(name)
+    if at < 0:
+        return False
+    return any(p.start <= at < max(p.end, p.region_end) for p in find_proposals(sentence))
+
+
+def _plain_or_name(name: str, text: str, end: int) -> bool:
+    """A name, or one capitalised word standing alone (``Orbit,``; not ``The``, nor the
+    adjective of ``Bayesian optimisation``); ``end`` < 0: followed by anything."""
+    if " " in name and name.isupper():
+        return False  # words of a text written in capitals: ``METHOD CALLED FOONET``
+    if is_name(name):
+        return True
+    if " " in name or name in NOT_NAMES:
+        return False
+    return end < 0 or not _LOWER_WORD_NEXT.match(text, end)
 
 
 def _matches_at_words(

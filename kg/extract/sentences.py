@@ -64,6 +64,17 @@ class Sentences:
         self.starts = starts
         self._cut: dict[int, str] = {}
 
+    def crosses(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` runs over the start of a sentence.
+
+        >>> text = "We present X. X is fast."
+        >>> sentences = Sentences(text, sentence_starts(text))
+        >>> sentences.crosses(11, 15), sentences.crosses(14, 15)
+        (True, False)
+        """
+        index = bisect.bisect_right(self.starts, start)
+        return index < len(self.starts) and self.starts[index] < end
+
     def at(self, offset: int) -> str:
         """The sentence holding the character at ``offset`` (a span gets the one it starts in)."""
         index = bisect.bisect_right(self.starts, offset) - 1

@@ -9,6 +9,7 @@ from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
 from kg.extract.kinds import entity_kind, mention_kind
 from kg.extract.patterns import normalise_url
+from kg.extract.proposals import says_proposed
 from kg.extract.sentences import Sentences, sentence_starts
 from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
 from kg.link.definitions import restore_definitions
@@ -120,7 +121,7 @@ def link(
         for mention in group:
             per_paper[mention.paper_id].append(mention)
         for paper_id, paper_mentions in per_paper.items():
-            first = paper_mentions[0]
+            first = _evidence(paper_mentions)
             links.append(
                 PaperEntity(
                     paper_id=paper_id,
@@ -366,3 +367,16 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         aliases.setdefault(name_key(name), name)
     aliases.pop(name_key(canonical), None)
     return Entity(key, canonical, display, type_, tuple(sorted(aliases.values())))
+
+
+def _evidence(mentions: list[Mention]) -> Mention:
+    """The mention whose sentence is a paper's evidence for an entity: the first one,
+    or for an entity the paper proposes, the first sentence that says so (#17).
+
+    ``UniGRPO: ...`` as a title, then ``We present UniGRPO, a ...``: that sentence.
+    """
+    if any(m.proposed for m in mentions):
+        for mention in mentions:
+            if mention.section == "abstract" and says_proposed(mention.sentence, mention.text):
+                return mention
+    return mentions[0]
