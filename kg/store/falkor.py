@@ -140,18 +140,20 @@ class FalkorStore:
                 _open[id(self)] = self  # before the lock: whatever holds it is listed
                 if self._lock is not None:
                     self._lock.acquire()
-                self._start(str(path), empty=state == "empty")
+                self._start(str(path))
         except BaseException:
             self.close()
             raise
 
-    def _start(self, shown: str, *, empty: bool) -> None:
+    def _start(self, shown: str) -> None:
         # Our own folder for the server's log (read when it fails to load the file) and,
         # read-only, for the link it loads the database through.
         _remove_dead_scratch()
         self._scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-"))
         log = self._scratch / "redis.log"
         served = self.path
+        # Again, holding the lock: another process may have saved since the first look.
+        empty = check_database_file(self.path, shown=shown) == "empty"
         if self.read_only:
             served = self._scratch / self.path.name
             if not empty:
