@@ -52,8 +52,9 @@ _ACRONYM_RULES = frozenset({"acronym", "corpus-acronym"})
 # framework``): a lowercase phrase they give is still a concept.
 _CONTEXT_RULES = frozenset({"propose", "apposition"})
 # Catalog types whose entries include plain phrases (Papers with Code tasks and metrics:
-# ``bug fixing``, ``accuracy``): there the form decides. So it does for a method the
-# text writes in lower case, as a common noun (``curriculum learning``, ``dropout``).
+# ``bug fixing``, ``accuracy``): there the form decides. So it does for a method of several
+# words the text writes in lower case, as a common noun (``curriculum learning``); one word
+# stays a name (``transformer``, ``dropout``, ``word2vec``).
 _PHRASE_TYPES = frozenset({"Task", "Metric"})
 # Generic concepts that papers write as acronyms: the classes of system or technique a
 # paper is about, not one system or technique (#17). Singular, as kg.names keys them.
@@ -61,7 +62,7 @@ GENERIC_ACRONYMS = frozenset(
     """AI AGI ML DL NLP NLU NLG CV IR RL DRL MARL IL LLM LM PLM SLM MLLM LVLM LMM VLM VLA VLN
     VQA LRM MoE NN DNN ANN GAN VAE SFT PTQ QAT KD RAG SSL ASR TTS OCR QA MT FL GPU CPU API
     SOTA KV UI GUI OOD IID KG KB DAG OT MDP POMDP NAT DA DG CL TL MTL AL FSL ZSL HRL IRL
-    NMT SMT S2S HCI IoT AR VR UAV SA FLOP ECG EEG MRI CT""".split()
+    NMT SMT S2S HCI IoT AR VR UAV SA FLOP ECG EEG MRI CT IE""".split()
 )
 # Natural languages are not the entities kg looks for, capitalised as they are.
 _LANGUAGES = frozenset(
@@ -83,6 +84,17 @@ GENERIC_PHRASES = frozenset(
         "deep reinforcement learning",
         "multi agent reinforcement learning",
         "imitation learning",
+        "meta learning",
+        "transfer learning",
+        "representation learning",
+        "contrastive learning",
+        "multi task learning",
+        "few shot learning",
+        "zero shot learning",
+        "active learning",
+        "continual learning",
+        "curriculum learning",
+        "learning",
         "large language model",
         "language model",
         "small language model",
@@ -121,6 +133,12 @@ _HEADS = frozenset(
     variant variants version versions score scores metric metrics loss objective optimizer
     index engine language split set""".split()
 )
+# Words that open a sentence and that rules misread as names (``Meanwhile, X is proposed``).
+_OPENERS = NOT_NAMES | frozenset(
+    """Meanwhile Furthermore Additionally Further Instead Next First Second Third Lastly
+    Similarly Consequently Therefore Indeed Importantly Experimentally Empirically
+    Theoretically Extensive Experiments Results""".split()
+)
 # Small words a title-cased name may hold: ``Causal Hierarchy of Actions and Interactions``.
 _GLUE = frozenset("of and for the in on with to a an via from by at or vs".split())
 # Hyphen parts that make a word a modifier, not a name: ``BERT-based``, ``GRPO-style``.
@@ -128,6 +146,8 @@ _MODIFIER_SUFFIXES = frozenset(
     """based style like guided driven aware free specific level scale inspired powered
     enhanced augmented conditioned centric oriented only tuned trained aligned""".split()
 )
+# Lowercase prefixes that make a hyphenated word an adjective: ``non-NN``, ``multi-GPU``.
+_PREFIXES = frozenset("non anti pre post multi semi self cross sub super inter intra un".split())
 # An inner capital (``LoRA``, ``mBART``), two capitals in a row (``XNLI``), letters and
 # digits in one word (``Qwen3``, ``GPT-4``, ``LM1B``).
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")
@@ -203,9 +223,13 @@ def mention_kind(
     'concept'
     >>> mention_kind("GRPO-style", rule="cue", canonical="GRPO")
     'named'
+    >>> mention_kind("Meanwhile", rule="propose"), mention_kind("End-to-End", section="title")
+    ('concept', 'concept')
     """
     if _generic(text) or _generic(canonical) or any(_generic(a) for a in aliases):
         return CONCEPT
+    if text in _OPENERS:
+        return CONCEPT  # ``Meanwhile``: a sentence's first word
     if rule in _ACRONYM_RULES and not any(_strong(a, title=False) for a in aliases or [text]):
         rule = ""  # ``From Perception to Action: An ...`` read as a definition of ``Action``
     if rule in _NAMING_RULES and not (rule == "catalog" and _plain_entry(text, type_)):
@@ -248,12 +272,12 @@ def entity_kind(kinds: Iterable[str], *, tie: Kind = CONCEPT) -> Kind:
 def _plain_entry(text: str, type_: str) -> bool:
     """Whether a catalog name is a plain phrase, to be judged by its form.
 
-    >>> _plain_entry("accuracy", "Metric"), _plain_entry("dropout", "Method")
+    >>> _plain_entry("accuracy", "Metric"), _plain_entry("curriculum learning", "Method")
     (True, True)
-    >>> _plain_entry("Adam", "Method"), _plain_entry("imagenet", "Dataset")
+    >>> _plain_entry("Adam", "Method"), _plain_entry("transformer", "Method")
     (False, False)
     """
-    return type_ in _PHRASE_TYPES or (type_ == "Method" and text.islower())
+    return type_ in _PHRASE_TYPES or (type_ == "Method" and text.islower() and " " in text)
 
 
 def _modifier(word: str) -> bool:
@@ -307,6 +331,10 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     False
     >>> _named_form("Vision-language-action", title=False, initial=True)
     False
+    >>> _named_form("Bayesian models", title=False, initial=False)
+    False
+    >>> _named_form("Hamiltonian Monte Carlo", title=False, initial=False)
+    True
     """
     words = [w.strip(_WORD_EDGES) for w in text.split()]
     words = [w for w in words if w]
@@ -319,6 +347,8 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
             return False  # ``LLM-based agents``: a phrase about a name
         if _strong(word, title=title):
             strong += 1
+        elif lower.endswith(("ian", "ean")) or _generic_word(word):
+            continue  # ``Bayesian models``, ``LLM``: capitalised, but no name of their own
         elif word[0].isupper():
             if i == 0 and word in NOT_NAMES:
                 return False  # ``The Benchmark``, ``Existing methods``
@@ -345,22 +375,24 @@ def _strong(word: str, *, title: bool) -> bool:
 
     >>> [_strong(w, title=False) for w in ("CodeBERT", "Qwen3", "Predictor-Corrector")]
     [True, True, True]
-    >>> _strong("BERT-based", title=False), _strong("LLMs", title=False)
-    (False, False)
+    >>> [_strong(w, title=False) for w in ("BERT-based", "LLMs", "non-NN")]
+    [False, False, False]
     >>> _strong("Test-Time", title=True), _strong("Show-o", title=True), _strong("3D", title=False)
     (False, True, False)
     """
     parts = [p for p in _DASHES.split(word) if p]
     if not parts or _modifier(word) or _generic_word(word):
         return False
+    if len(parts) > 1 and parts[0] in _PREFIXES:
+        return False  # ``non-NN``, ``multi-GPU``: a modifier
     if _INNER_CAPITAL.search(word):
         return True
     if _LETTER_DIGIT.search(word) and sum(c.isalpha() for c in word) >= 2:
         return True
     if len(parts) > 1 and parts[0][0].isupper():
         rest = parts[1:]
-        if any(len(p) <= 2 and p.isalpha() for p in rest):
-            return True  # ``Show-o``, ``SEED-X``
+        if any(len(p) <= 2 and p.isalpha() and p not in _GLUE for p in rest):
+            return True  # ``Show-o``, ``SEED-X``, not ``End-to-End``
         if not title and all(p[0].isupper() or p.isdigit() for p in rest):
             return True  # ``Predictor-Corrector``, ``Soft Actor-Critic``
     return False
