@@ -31,7 +31,7 @@ from kg.extract.workers import ExtractionCounts
 from kg.link.overrides import Overrides
 from kg.models import Graph, Paper
 from kg.store.base import GraphStore, WriteStats
-from kg.update import UpdateReport, entity_counts, report_changes, split_new
+from kg.update import UpdateReport, corpus_papers, entity_counts, report_changes, split_new
 
 if TYPE_CHECKING:
     from kg.extract.cache import ExtractionCache
@@ -263,11 +263,9 @@ def with_stored(store: GraphStore, papers: Sequence[Paper]) -> list[Paper]:
     the store so far gives (#16): a paper two runs read is one paper, what a later source
     adds to a stored paper is merged in, and links are made across the whole corpus.
     """
-    from kg.readers.dedupe import merge_papers
     from kg.store.base import stored_papers
 
-    stored = stored_papers(store)
-    return merge_papers([*stored, *papers]) if stored else list(papers)
+    return corpus_papers(stored_papers(store), papers)
 
 
 def update_store(

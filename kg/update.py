@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 
 from kg.models import Paper
 from kg.query import load_internal
-from kg.readers.dedupe import identity_keys, merge_papers
+from kg.readers.dedupe import identity_keys, merge_papers, merge_two
 from kg.store.base import GraphStore, WriteStats, stored_paper_states
 
 __all__ = [
     "Corpus",
     "EntityCount",
     "UpdateReport",
+    "corpus_papers",
     "entity_counts",
+    "one_per_id",
     "report_changes",
     "split_new",
 ]
@@ -67,8 +69,10 @@ def split_new(store: GraphStore, papers: Iterable[Paper]) -> Corpus:
     stored = [paper for paper, _ in states]
     complete = {paper.id for paper, done in states if done}
     base = merge_papers(stored)  # the first slots of the merged corpus, one per stored paper
-    corpus = merge_papers([*stored, *read])
-    done = [i < len(base) and base[i].id in complete for i in range(len(corpus))]
+    merged = merge_papers([*stored, *read])
+    corpus, done = one_per_id(
+        merged, [i < len(base) and base[i].id in complete for i in range(len(merged))]
+    )
     known_keys = {key for i, paper in enumerate(base) if done[i] for key in identity_keys(paper)}
     known_ids = {paper.id for i, paper in enumerate(base) if done[i]}
     known = sum(
@@ -78,6 +82,36 @@ def split_new(store: GraphStore, papers: Iterable[Paper]) -> Corpus:
     )
     new = [paper for paper, stored_whole in zip(corpus, done, strict=True) if not stored_whole]
     return Corpus(corpus, new, known)
+
+
+def corpus_papers(stored: Sequence[Paper], read: Sequence[Paper]) -> list[Paper]:
+    """The corpus a store holding ``stored`` ends with once ``read`` is added: merged like
+    duplicates, in first-seen order, one paper per id."""
+    return one_per_id(merge_papers([*stored, *read]), [False] * (len(stored) + len(read)))[0]
+
+
+def one_per_id(papers: Sequence[Paper], flags: Sequence[bool]) -> tuple[list[Paper], list[bool]]:
+    """Merge papers that share an id (two short titles alike, too short to merge on) into the
+    first, which keeps its flag: the store holds one node per id, so the graph must too.
+
+    >>> a, b = Paper(id="title:1", title="Preface", abstract="A."), Paper(
+    ...     id="title:1", title="Preface", abstract="Longer.")
+    >>> papers, flags = one_per_id([a, b], [True, False])
+    >>> [(p.abstract) for p in papers], flags
+    (['Longer.'], [True])
+    """
+    slots: dict[str, int] = {}
+    kept: list[Paper] = []
+    kept_flags: list[bool] = []
+    for paper, flag in zip(papers, flags[: len(papers)], strict=True):
+        slot = slots.get(paper.id)
+        if slot is None:
+            slots[paper.id] = len(kept)
+            kept.append(paper)
+            kept_flags.append(flag)
+        else:
+            kept[slot] = merge_two(kept[slot], paper)
+    return kept, kept_flags
 
 
 def entity_counts(store: GraphStore, keys: Sequence[str]) -> dict[str, EntityCount]:

@@ -290,3 +290,25 @@ def test_a_database_without_paper_records_asks_to_be_built_again(tmp_path: Path)
     assert "build it again from its inputs" in result.output
     with FalkorStore(tmp_path / "kg.db") as store, pytest.raises(StoreError, match="older kg"):
         stored_papers(store)
+
+
+def test_papers_sharing_an_id_are_one_paper_in_one_build_and_in_several(tmp_path: Path) -> None:
+    """Two papers titled "Preface" (too short a title to merge on) get one id, so the store
+    holds one node for them: the graph holds one paper, whichever runs read them."""
+    lines = {
+        "a.jsonl": [("Preface", "Preface to the proceedings of the first workshop on XNet.")],
+        "b.jsonl": [("Preface", "Preface to the second volume, with the XNet-7B results.")],
+        "c.jsonl": [("Graph transformers for molecules", "We propose MolGT for molecules.")],
+    }
+    files = []
+    for name, records in lines.items():
+        path = tmp_path / name
+        path.write_text(
+            "".join(f'{{"title": "{t}", "abstract": "{a}"}}\n' for t, a in records), "utf-8"
+        )
+        files.append(str(path))
+    one = built(tmp_path / "one", tuple(files))
+    assert count(one, "Paper") == 2
+    for command in ("build", "update"):
+        two = built(tmp_path / command, tuple(files[:2]), tuple(files[2:]), command=command)
+        assert two == one, f"{command}: " + describe_difference(two, one)
