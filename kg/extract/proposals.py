@@ -30,6 +30,7 @@ _NAME = re.compile(rf"({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})")
 _APPOSITION_TAIL = re.compile(r",\s+(an?|the)\s+([^,.;:()]{1,100})")
 _NAME_BEFORE_COMMA = re.compile(rf"(?<![\w-])({_NAME_WORD}(?: {_NAME_WORD}){{0,3}})$")
 # ``Glimmer, a new benchmark``: the name before ``, a new``, one plain word allowed.
+_COMMA_ARTICLE = re.compile(r",\s+an?\s+\Z")
 _NAME_BEFORE_NEW = re.compile(rf"(?<![\w-])({_NAME_WORD}(?: {_NAME_WORD}){{0,3}}),\s+an?\s+\Z")
 # ``dubbed X``, ``called X``, ``termed X``: the paper names what it made.
 _NAMING = re.compile(r"(?<!so-)\b(?:dubbed|called|named|termed|coined|nicknamed)\s+[\"'\u201c]?")
@@ -105,7 +106,8 @@ def find_proposals(text: str) -> list[Proposal]:
         end = region.start() if region else len(text)
         described = head_type(text[match.end() : end])
         found.append(Proposal(match.end(), match.end(), described, end))
-        before = _NAME_BEFORE_NEW.search(text, max(0, match.start() - _NAME_WINDOW), match.start())
+        comma = _COMMA_ARTICLE.search(lowered, max(0, match.start() - 6), match.start())
+        before = comma and _NAME_BEFORE_NEW.search(text, max(0, match.start() - 120), match.start())
         if before and _plain_or_name(before.group(1), text, before.end(1)):
             found.append(Proposal(before.start(1), before.end(1), described, before.end(1)))
     for match in _matches_at_words(_NAMING, lowered, _NAMING_WORDS):
