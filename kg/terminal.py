@@ -4,7 +4,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["printable", "printable_json"]
+__all__ = ["printable", "printable_json", "without_escapes"]
 
 # Terminal escape sequences, whole: CSI (colours, cursor moves), OSC (window titles, links)
 # and the DCS/SOS/PM/APC strings up to their terminator, then any other ESC + one byte.
@@ -16,6 +16,8 @@ _ESCAPES = re.compile(
 )
 # What is left of C0 (but tab and newline), DEL and C1.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same but NUL (a reader rejects a record holding it) and whitespace (a reader collapses it).
+_CONTROLS_IN_TEXT = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # Characters json.dumps(ensure_ascii=False) leaves raw: DEL and C1 (C0 it escapes).
 _JSON_RAW = re.compile(r"[\x7f-\x9f]")
 
@@ -33,6 +35,21 @@ def printable(text: str) -> str:
     'tab\tand\nnewline'
     """
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def without_escapes(text: str) -> str:
+    r"""Return input text without terminal escapes and control characters, for storing.
+
+    Readers run it on titles and abstracts, so ``on \x1b[31mRedNet`` is read as ``on RedNet``
+    (not the entity ``31mRedNet``). NUL stays, for the reader to reject the record;
+    whitespace stays, for the reader to collapse.
+
+    >>> without_escapes("on \x1b[31mRedNet\x1b[0m\x07 and\tmore\x00")
+    'on RedNet and\tmore\x00'
+    """
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPES.sub("", text)
+    return _CONTROLS_IN_TEXT.sub("", text)
 
 
 def printable_json(value: Any, **options: Any) -> str:

@@ -92,7 +92,8 @@ def test_update_query_and_entities_print_no_escape(evil: Path) -> None:
     as_json = kg("query", "papers_mentioning", "-p", "name", "GCN", "--json", cwd=evil)
     assert_clean(as_json)
     titles = {row["title"] for row in json.loads(as_json.stdout)}
-    assert RECORDS[0]["title"] in titles  # the JSON keeps the text, escaped
+    # The readers drop escapes from what they store: the title as a reader sees it.
+    assert "RedNet: Coloured Titles for Graphs" in titles
 
     for args in (["stats"], ["query", "top_entities"], ["entities", "show", "RedNet"]):
         result = kg(*args, "--db", "kg.db", cwd=evil)
@@ -109,8 +110,18 @@ def test_extract_prints_no_escape(evil: Path) -> None:
     assert "arXiv:2601.00001\tModel\tRedNet -> RedNet (proposed)" in text.stdout
     lines = kg("extract", "evil.jsonl", "--no-ner", "--json", cwd=evil)
     assert_clean(lines)
-    sentences = {json.loads(line)["sentence"] for line in lines.stdout.splitlines()}
-    assert any("\x1b" in s for s in sentences)  # kept, escaped in the JSON
+    mentions = [json.loads(line) for line in lines.stdout.splitlines()]
+    # Read without escapes: "\x1b]0;pwned\x07Cora" is the dataset Cora, not "pwned\x07Cora".
+    assert not any("\x1b" in m["sentence"] or "\x07" in m["sentence"] for m in mentions)
+    assert "RedNet beats GCN on Cora." in {m["sentence"] for m in mentions}
+
+
+def test_readers_store_titles_and_abstracts_without_escapes(evil: Path) -> None:
+    from kg.readers.ingest import read_papers
+
+    papers = list(read_papers(evil / "evil.jsonl"))
+    assert papers[0].title == "RedNet: Coloured Titles for Graphs"
+    assert papers[0].abstract == "We propose RedNet, a graph network. RedNet beats GCN on Cora."
 
 
 def test_an_error_quoting_input_prints_no_escape(evil: Path) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from kg.errors import InputError
+from kg.terminal import without_escapes
 
 __all__ = [
     "MAX_ABSTRACT_CHARS",
@@ -302,12 +303,12 @@ def split_names(value: Any) -> tuple[str, ...]:
 
 
 def clean_text(text: Any) -> str:
-    """Collapse whitespace; anything but a string becomes ``""``.
+    """Collapse whitespace and drop terminal escapes; anything but a string becomes ``""``.
 
-    >>> clean_text("  Deep\\n  learning ")
+    >>> clean_text("  Deep\\n  \\x1b[1mlearning\\x1b[0m ")
     'Deep learning'
     """
-    return " ".join(text.split()) if isinstance(text, str) else ""
+    return " ".join(without_escapes(text).split()) if isinstance(text, str) else ""
 
 
 # HTML tags a scraped title or abstract may carry; other ``<...>`` text (``x<y and z>w``)
@@ -324,14 +325,19 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 def strip_markup(text: str) -> str:
     """Read HTML in a title or abstract as text: drop known tags, decode entities.
 
+    Terminal escapes and control characters go too (NUL stays, for the record to be
+    rejected).
+
     >>> strip_markup("<b>XSSNet</b> beats R&amp;D<br/>models &lt;3 and x<y")
     'XSSNet beats R&D models <3 and x<y'
+    >>> strip_markup("on \\x1b[31mRedNet")
+    'on RedNet'
     """
     if "<" in text:
         text = _TAG.sub(lambda m: " " if m.group(2) else "", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
-    return " ".join(text.split())
+    return " ".join(without_escapes(text).split())
 
 
 def paper_problem(title: str, abstract: str) -> str | None:
