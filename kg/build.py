@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError, KgError
 from kg.extract.pipeline import PaperExtraction
@@ -31,7 +31,14 @@ from kg.extract.workers import ExtractionCounts
 from kg.link.overrides import Overrides
 from kg.models import Graph, Paper
 from kg.store.base import GraphStore, WriteStats
-from kg.update import UpdateReport, corpus_papers, entity_counts, report_changes, split_new
+from kg.update import (
+    EntityCount,
+    UpdateReport,
+    corpus_papers,
+    entity_counts,
+    report_changes,
+    split_new,
+)
 
 if TYPE_CHECKING:
     from kg.extract.cache import ExtractionCache
@@ -245,15 +252,22 @@ def build_graph(
     return link(extractions, overrides=_overrides(overrides))
 
 
-def store_graph(store: GraphStore, graph: Graph, *, batch_size: int = 10_000) -> WriteStats:
+def store_graph(
+    store: GraphStore,
+    graph: Graph,
+    *,
+    batch_size: int = 10_000,
+    before: "Callable[[Mapping[str, list[dict[str, Any]]]], None] | None" = None,
+) -> WriteStats:
     """Make ``store`` hold exactly ``graph``; papers stored unchanged are not sent again.
 
     Papers and variant links the store holds and ``graph`` lacks are deleted: build
     ``graph`` from :func:`with_stored` papers to add to what the store holds.
+    ``before(rows)`` is called with the rows about to be sent, before the first is.
     """
     from kg.store import write_graph
 
-    return write_graph(store, graph, batch_size=batch_size, replace=True)
+    return write_graph(store, graph, batch_size=batch_size, replace=True, before=before)
 
 
 def with_stored(store: GraphStore, papers: Sequence[Paper]) -> list[Paper]:
@@ -294,9 +308,16 @@ def update_store(
     run = extract_papers(corpus.papers, workers=workers, ner=ner, cache_dir=cache_dir)
     with _wrap(run, progress) as extractions:
         graph = build_graph(extractions, overrides=forced)
-    keys = list(graph.entities)
-    before = entity_counts(store, keys)
-    written = store_graph(store, graph, batch_size=batch_size)
+    # Only the entities written again (those the papers written again link to) can be new
+    # or rise: count those, not every entity of the corpus.
+    keys: list[str] = []
+    before: dict[str, EntityCount] = {}
+
+    def count_before(rows: Mapping[str, list[dict[str, Any]]]) -> None:
+        keys.extend(row["key"] for row in rows["write_entities"])
+        before.update(entity_counts(store, keys))
+
+    written = store_graph(store, graph, batch_size=batch_size, before=count_before)
     after = entity_counts(store, keys)
     return report_changes(corpus.new, corpus.known, before, after, top=top, written=written)
 

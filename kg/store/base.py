@@ -190,6 +190,7 @@ def write_graph(
     incremental: bool = True,
     replace: bool = False,
     progress: Callable[[str, int], None] | None = None,
+    before: Callable[[Mapping[str, list[dict[str, Any]]]], None] | None = None,
 ) -> WriteStats:
     """Write ``graph`` to ``store`` in ``UNWIND $rows`` batches; re-running changes nothing.
 
@@ -199,7 +200,9 @@ def write_graph(
     it lacks (a ``title:`` id now merged into an ``arXiv:`` one) and variant links it lacks
     are deleted, whatever they linked to and nothing else links to goes with them; a graph
     built from :func:`stored_papers` plus new papers is what `kg build` and `kg update`
-    write so. ``progress(query_name, rows_done)`` is called after each batch.
+    write so. ``progress(query_name, rows_done)`` is called after each batch, and
+    ``before(rows)`` with the rows about to be sent (those of new or changed papers), before
+    the first one is.
     """
     if batch_size < 1:
         raise StoreError(
@@ -216,6 +219,8 @@ def write_graph(
     if replace:
         changed.update(_deletions(store, rows_by_query))
     stats = WriteStats(papers_unchanged=len(graph.papers) - len(changed["write_papers"]))
+    if before is not None:
+        before(changed)
     for name, cypher, params in write_statements(changed, batch_size=batch_size):
         store.run(cypher, params)
         sent = len(params.get("rows", params.get("keys", [])))
