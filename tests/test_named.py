@@ -118,6 +118,21 @@ def test_new_names_in_the_pipeline(nlp) -> None:  # type: ignore[no-untyped-def]
     assert found["SEED-X"] is MODEL and found["Show-o"] is MODEL
 
 
+def test_the_corpus_gives_a_name_the_type_most_of_its_mentions_have(nlp) -> None:  # type: ignore[no-untyped-def]
+    abstracts = [
+        "We report results on ZenoVQA for all models.",
+        "Accuracy on ZenoVQA rises by four points.",
+        "ZenoVQA remains hard for small agents.",  # nothing here says what ZenoVQA is
+    ]
+    papers = [Paper(id=f"p{i}", title=f"Paper {i}", abstract=a) for i, a in enumerate(abstracts)]
+    extractions = list(extract(nlp, papers))
+    guessed = [m for m in extractions[2].mentions if m.text == "ZenoVQA"]
+    assert [m.type for m in guessed] == [MODEL]  # the guess, alone
+    graph = link(extractions)
+    (entity,) = [e for e in graph.entities.values() if e.canonical == "ZenoVQA"]
+    assert entity.type is DATASET
+
+
 # --- 2. Spans follow the public corpora's convention ------------------------------------
 
 
@@ -206,13 +221,13 @@ def test_trained_artefacts_are_models_and_techniques_methods(nlp) -> None:  # ty
 
 
 def test_the_model_calls_models_methods_but_a_named_model_wins() -> None:
-    text = "We adapt PathNet and the Decision Transformer to new tasks."
+    text = "We adapt PathNet and the Sparse Planner Transformer to new tasks."
     found = combined(
         text,
-        [("PathNet", "METHOD"), ("Decision Transformer", "METHOD")],
+        [("PathNet", "METHOD"), ("Sparse Planner Transformer", "METHOD")],
         [("PathNet", "shape", MODEL, 1)],
     )
-    assert found == [("PathNet", MODEL), ("Decision Transformer", MODEL)]
+    assert found == [("PathNet", MODEL), ("Sparse Planner Transformer", MODEL)]
 
 
 def test_full_pipeline_types_named_models(full_nlp) -> None:  # type: ignore[no-untyped-def]

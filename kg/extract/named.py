@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from kg.extract.shapes import NOT_NAME_WORDS
 from kg.models import EntityType
 
-__all__ = ["Named", "context_type", "find_named", "form_type", "name_shape"]
+__all__ = ["Named", "context_type", "find_named", "form_type", "name_parts", "name_shape"]
 
 # Word-like runs that may be names: starting with a capital or a digit, or with up to three
 # lowercase letters and a capital (mBART, iGPT, kNN-LM); hyphenated parts included. The
@@ -23,7 +23,9 @@ __all__ = ["Named", "context_type", "find_named", "form_type", "name_shape"]
 # a look-behind tried everywhere); a lowercase prefix is added back by the caller.
 _WORD = re.compile(
     r"[A-Z0-9](?:(?<![\w.+-][A-Z0-9])|(?<=(?<![\w.+-])[a-z][A-Z])"
-    r"|(?<=(?<![\w.+-])[a-z]{2}[A-Z])|(?<=(?<![\w.+-])[a-z]{3}[A-Z]))[\w+]*(?:[.-][\w+]+)*"
+    r"|(?<=(?<![\w.+-])[a-z]{2}[A-Z])|(?<=(?<![\w.+-])[a-z]{3}[A-Z]))"
+    r"(?=[a-z_]*[A-Z0-9+.-])"  # not a plain capitalised word (``Retrieval``): most of them
+    r"[\w+]*(?:[.-][\w+]+)*"
 )
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
@@ -37,6 +39,7 @@ _MODIFIER = re.compile(
     r"(?:-(?!(?:base|large|small|tiny|mini|medium|huge|xl|xxl|instruct|chat|it|v\d)\b)"
     r"[a-z]{3,})+$"
 )
+_DIGITS_THEN_WORD = re.compile(r"\d+[a-z]{3,}")
 _SHORT_PART = re.compile(r"[A-Z][a-z]{2,}-[a-z0-9]")
 # Suffixes that make a trained model: CodeBERT, mBART, ClassiNet, RoFormer, StyleGAN, iGPT.
 _MODEL_FORM = re.compile(
@@ -118,12 +121,14 @@ def name_shape(word: str) -> bool:
 
     >>> [name_shape(w) for w in ("CodeBERT", "mBART", "SROIE", "WiC", "Qwen2", "Show-o")]
     [True, True, True, True, True, True]
-    >>> [name_shape(w) for w in ("Retrieval", "NLP", "16GB", "2D", "GPUs", "d1", "III")]
-    [False, False, False, False, False, False, False]
+    >>> [name_shape(w) for w in ("Retrieval", "NLP", "16GB", "2D", "GPUs", "d1", "III", "IS")]
+    [False, False, False, False, False, False, False, False]
     """
     if word.isalpha() and word.istitle():
         return False  # ``Retrieval``: most capitalised words, decided at once
     if len(word) < 2 or word in NOT_NAME_WORDS or _MEASURE.fullmatch(word):
+        return False
+    if _DIGITS_THEN_WORD.match(word):  # ``8timesH100``: LaTeX ``8$\times$H100`` stripped
         return False
     if word.endswith("s") and word[:-1] in NOT_NAME_WORDS:
         return False
@@ -308,6 +313,8 @@ _DATASET_HEADS = {
     "database": EntityType.DATASET,
     "collection": EntityType.DATASET,
 }
+_ALL_HEADS = frozenset(_HEADS) | frozenset(_DATASET_HEADS)
+_HAS_COORDINATION = re.compile(r" (?:and|or|&|/|vs\.|versus) |, ")
 _LEADING = frozenset("the a an our their its this these both".split())
 _SPAN_WORD = re.compile(r"\S+")
 _COORDINATION = frozenset({"and", "or", "&", "/", "vs.", "versus"})
@@ -333,7 +340,17 @@ def name_parts(
     >>> parts("neural machine translation model"), parts("Stochastic Configuration Networks")
     (None, None)
     """
-    words = [(start + m.start(), start + m.end()) for m in _SPAN_WORD.finditer(text[start:end])]
+    phrase = text[start:end]
+    last_space = phrase.rfind(" ")
+    if last_space < 0:
+        return None
+    if (
+        phrase[last_space + 1 :].lower() not in _ALL_HEADS
+        and not _HAS_COORDINATION.search(phrase)
+        and phrase[: phrase.find(" ")].lower() not in _LEADING
+    ):
+        return None  # no head, list or article: the phrase stays whole (most phrases)
+    words = [(start + m.start(), start + m.end()) for m in _SPAN_WORD.finditer(phrase)]
     if len(words) < 2:
         return None
     lowered = [text[a:b].lower() for a, b in words]

@@ -594,7 +594,9 @@ def _model_pieces(
             continue
         if end - start > 1 and text[end - 1] == "." and "." not in text[start : end - 1]:
             end -= 1
-        parts = name_parts(text, start, end) if " " in text[start:end] else None
+        phrase = text[start:end]
+        # Names have a capital or a digit: most phrases are lower case (``optical flow``).
+        parts = name_parts(text, start, end) if " " in phrase and not phrase.islower() else None
         if parts is None:
             yield start, end, type_, False
         else:
