@@ -39,6 +39,13 @@ _MODIFIER = re.compile(
     r"(?:-(?!(?:base|large|small|tiny|mini|medium|huge|xl|xxl|instruct|chat|it|v\d)\b)"
     r"[a-z]{3,})+$"
 )
+# Capitalised words joined by hyphens, as titles write them: Real-World, Long-Horizon.
+_TITLE_COMPOUND = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+# Metrics written as acronyms, with a one-letter variant prefix (``rFID``, ``gFID``, ``mAP``).
+_METRIC = re.compile(
+    r"[a-z]?(?:FID|FVD|KID|PSNR|SSIM|LPIPS|BLEU|ROUGE(?:-\w+)?|CIDEr|METEOR|AUC|AUROC|AUPRC"
+    r"|IoU|AP|MRR|NDCG|WER|CER|MSE|MAE|RMSE|EM|F1)(?:@\d+)?"
+)
 _DIGITS_THEN_WORD = re.compile(r"\d+[a-z]{3,}")
 _SHORT_PART = re.compile(r"[A-Z][a-z]{2,}-[a-z0-9]")
 # Suffixes that make a trained model: CodeBERT, mBART, ClassiNet, RoFormer, StyleGAN, iGPT.
@@ -121,13 +128,17 @@ def name_shape(word: str) -> bool:
 
     >>> [name_shape(w) for w in ("CodeBERT", "mBART", "SROIE", "WiC", "Qwen2", "Show-o")]
     [True, True, True, True, True, True]
-    >>> [name_shape(w) for w in ("Retrieval", "NLP", "16GB", "2D", "GPUs", "d1", "III", "IS")]
-    [False, False, False, False, False, False, False, False]
+    >>> [name_shape(w) for w in ("Retrieval", "NLP", "16GB", "2D", "GPUs", "III", "Real-World")]
+    [False, False, False, False, False, False, False]
+    >>> [name_shape(w) for w in ("IS", "nD", "rFID", "NeurIPS")]
+    [False, False, False, False]
     """
     if word.isalpha() and word.istitle():
         return False  # ``Retrieval``: most capitalised words, decided at once
-    if len(word) < 2 or word in NOT_NAME_WORDS or _MEASURE.fullmatch(word):
+    if len(word) < 3 or word in NOT_NAME_WORDS or _MEASURE.fullmatch(word):
         return False
+    if _TITLE_COMPOUND.fullmatch(word) or _METRIC.fullmatch(word):
+        return False  # ``Real-World`` in a title; ``rFID``, a metric
     if _DIGITS_THEN_WORD.match(word):  # ``8timesH100``: LaTeX ``8$\times$H100`` stripped
         return False
     if word.endswith("s") and word[:-1] in NOT_NAME_WORDS:
@@ -381,8 +392,9 @@ def name_parts(
         if word.lower() in _COORDINATION or not word:
             joined = False
             continue
-        if not name_shape(word.rstrip(".")):
-            return None
+        bare = word.rstrip(".")
+        if not (name_shape(bare) or (bare.isupper() and bare not in NOT_NAME_WORDS)):
+            return None  # ``MS`` of ``MS COCO`` is part of a name here
         if joined and parts:
             parts[-1] = (parts[-1][0], words[i][0] + len(word), type_)  # ``MS COCO``
         else:

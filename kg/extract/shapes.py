@@ -15,14 +15,16 @@ NOT_NAMES = frozenset(
 )
 
 # Words shaped like names (two capitals) that name a field, a kind of thing, hardware,
-# a unit or a numeral, never one model or dataset: ``NLP``, ``LLMs``, ``GPU``, ``SOTA``,
-# ``III``. :func:`kg.extract.named.name_shape` skips them, plurals too. (Which mentions
-# are generic concepts is decided in kg.extract.kinds.)
+# a unit, a numeral or a conference, never one model or dataset: ``NLP``, ``LLMs``,
+# ``GPU``, ``SOTA``, ``III``, ``NeurIPS``. :func:`kg.extract.named.name_shape` skips them,
+# plurals too. (Which mentions are generic concepts is decided in kg.extract.kinds.)
 NOT_NAME_WORDS = frozenset(
     """AI ML DL RL NLP NLU NLG NL CV IR QA MT ASR TTS OCR SSL NN DNN ANN MLP LM LLM VLM MLLM
     LVLM LMM SLM PLM GPU TPU CPU RAM GB TB MB KB API SDK URL SQL JSON HTML PDF UI GUI IoT SOTA
     SoTA OOD IID KL II III IV VI VII VIII IX XI XII US UK EU USA USD AM PM TODO RGB RGB-D
-    FLOPs FLOP IS OR AND IT AS AT BY IN ON OF TO NO DO IF WE BE AN UP SO VS""".split()
+    FLOPs FLOP IS OR AND IT AS AT BY IN ON OF TO NO DO IF WE BE AN UP SO VS
+    NeurIPS NIPS ICML ICLR CVPR ICCV ECCV ACL EMNLP NAACL COLING AAAI IJCAI KDD SIGIR WWW
+    AISTATS UAI CoRL RSS ICRA IROS""".split()
 )
 
 # An inner capital, two capitals in a row, or a capitalised part after a hyphen.
