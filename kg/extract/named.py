@@ -46,6 +46,7 @@ _METRIC = re.compile(
     r"[a-z]?(?:FID|FVD|KID|PSNR|SSIM|LPIPS|BLEU|ROUGE(?:-\w+)?|CIDEr|METEOR|AUC|AUROC|AUPRC"
     r"|IoU|AP|MRR|NDCG|WER|CER|MSE|MAE|RMSE|EM|F1)(?:@\d+)?"
 )
+_METRIC_STARTS = ("Recall@", "Precision@", "Hits@", "Acc@", "Top-", "AU-", "F-")
 _DIGITS_THEN_WORD = re.compile(r"\d+[a-z]{3,}")
 _SHORT_PART = re.compile(r"[A-Z][a-z]{2,}-[a-z0-9]")
 # Suffixes that make a trained model: CodeBERT, mBART, ClassiNet, RoFormer, StyleGAN, iGPT.
@@ -393,6 +394,8 @@ def name_parts(
             joined = False
             continue
         bare = word.rstrip(".")
+        if _METRIC.fullmatch(bare) or bare.startswith(_METRIC_STARTS):
+            return None  # ``F1 score``, ``Recall@1 accuracy``: a metric, whole
         if not (name_shape(bare) or (bare.isupper() and bare not in NOT_NAME_WORDS)):
             return None  # ``MS`` of ``MS COCO`` is part of a name here
         if joined and parts:
