@@ -3,9 +3,12 @@
 Writes, under ``--out`` (default ``training/corpus``):
 
 - ``train.spacy``  SciERC train (90 %), SciREX train (front of each paper plus a few
-  metric/dataset sentences), dataset-mention sentences that are not held out (90 %)
+  metric/dataset sentences), dataset-mention sentences that are not held out (90 %),
+  the paragraphs of GSAP-NER's ``train`` publications (``kg.evaluate.splits.gsap_part``)
 - ``dev.spacy``    the other 10 % of SciERC train and of the non-held-out dataset
-  sentences: model selection during ``spacy train`` only
+  sentences, and GSAP-NER's ``dev`` paragraphs: model selection during ``spacy train``
+- ``gsap_dev.spacy``  GSAP-NER's ``dev`` paragraphs alone, to score (``evaluate_ner.py``);
+  its ``held-out`` publications are never read here
 - ``scierc_dev.spacy``       SciERC dev, never trained on: the test set
 - ``dataset_heldout.spacy``  the held-out fifth of the dataset-mention sentences
   (``kg.evaluate.splits.is_held_out``), never trained on: the DATASET test set
@@ -21,7 +24,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -31,11 +34,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from kg.evaluate.splits import is_held_out
+from kg.evaluate.splits import gsap_part, is_held_out
 
 __all__ = [
     "LABELS",
     "dataset_mention_docs",
+    "gsap_docs",
     "main",
     "scierc_docs",
     "scirex_docs",
@@ -44,6 +48,23 @@ __all__ = [
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "gold"
 LABELS = {"Method": "METHOD", "Task": "TASK", "Material": "DATASET", "Metric": "METRIC"}
+# GSAP-NER's types as the tagger's labels (as kg eval maps them, kg.evaluate.gold).
+GSAP_LABELS = {
+    "MLModel": "MODEL",
+    "ModelArchitecture": "METHOD",
+    "Method": "METHOD",
+    "Dataset": "DATASET",
+    "Datasource": "DATASET",
+    "Task": "TASK",
+}
+# Annotated by GSAP-NER but named by no label of ours: their tokens are unknown, not O.
+GSAP_UNKNOWN = frozenset({"URL", "ReferenceLink"})
+# GSAP-NER annotates no metrics: with ``metrics="missing"`` these words (and the
+# catalog's metric names) are unknown in its paragraphs rather than taught as O.
+METRIC_WORDS = frozenset(
+    {"accuracy", "f1", "f1 score", "f1-score", "precision", "recall", "perplexity", "auc"}
+    | {"error rate", "bleu", "rouge", "exact match", "top-1 accuracy", "top-5 accuracy"}
+)
 DEV_PERCENT = 10  # share of SciERC train and of the dataset sentences kept for model selection
 # Penn Treebank escapes in SciERC, written back as the characters a reader sees.
 PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}"}
@@ -198,6 +219,124 @@ def dataset_mention_docs(
             yield text, doc
 
 
+def gsap_docs(
+    nlp: Language,
+    path: Path,
+    stats: Counter[str],
+    *,
+    part: str,
+    generic: str = "missing",
+    metrics: str = "outside",
+) -> Iterator[Doc]:
+    """Yield a doc per paragraph of the GSAP-NER publications in ``part`` (``"train"``
+    or ``"dev"``; the ``held-out`` part is refused).
+
+    Entity types become labels by :data:`GSAP_LABELS`; URL and ReferenceLink spans are
+    left *missing* (unknown), as are the informal ``generic`` mentions ("our BERT-based
+    model") unless ``generic="outside"``. Every other token is outside: the corpus
+    annotates all of its types; but it has no metrics, so ``metrics="missing"`` leaves
+    the metric names it mentions (:func:`metric_names`) unknown. Character offsets are
+    aligned to ``nlp``'s tokens with ``alignment_mode="expand"``; overlapping entities
+    keep the longest.
+    """
+    if part not in ("train", "dev"):
+        raise ValueError(f"GSAP-NER part {part!r}: only train and dev are read for training")
+    source = "gsap." + part
+    metric_spans = _phrase_finder(metric_names()) if metrics == "missing" else None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if gsap_part(record["publication"]) != part:
+            continue
+        doc = nlp.make_doc(record["text"])
+        entities, unknown = [], []
+        for entity in record["entities"]:
+            label = GSAP_LABELS.get(entity["type"])
+            if label is None and entity["type"] not in GSAP_UNKNOWN:
+                raise ValueError(f"{path}: {record['id']}: unknown type {entity['type']!r}")
+            span = doc.char_span(
+                entity["start"], entity["end"], label=label or "", alignment_mode="expand"
+            )
+            if span is None:
+                stats[f"{source}.dropped_unaligned"] += 1
+            elif label is None:
+                unknown.append(span)
+            else:
+                entities.append(span)
+        if generic == "missing":
+            for entity in record["generic"]:
+                span = doc.char_span(entity["start"], entity["end"], alignment_mode="expand")
+                if span is not None:
+                    unknown.append(span)
+        if metric_spans is not None:
+            unknown += metric_spans(doc)
+        kept = filter_spans(entities)
+        stats[f"{source}.spans_kept"] += len(kept)
+        stats[f"{source}.dropped_overlap"] += len(entities) - len(kept)
+        taken = {i for ent in kept for i in range(ent.start, ent.end)}
+        missing = filter_spans(
+            [span for span in unknown if not taken & set(range(span.start, span.end))]
+        )
+        stats[f"{source}.unknown_spans"] += len(missing)
+        doc.set_ents(kept, missing=missing, default="outside")
+        stats[f"{source}.docs"] += 1
+        yield doc
+
+
+def metric_names() -> frozenset[str]:
+    """Lowercase metric names: :data:`METRIC_WORDS` and every name of a catalog metric."""
+    from kg.catalog import load_catalog
+    from kg.models import EntityType
+
+    names = {
+        name.lower()
+        for entry in load_catalog().entries
+        if entry.type is EntityType.METRIC
+        for name in (entry.canonical, *entry.aliases)
+    }
+    return METRIC_WORDS | names
+
+
+def catalog_models() -> frozenset[str]:
+    """Lowercase names of the catalog's models (BERT, ResNet-50 ...)."""
+    from kg.catalog import load_catalog
+    from kg.models import EntityType
+
+    return frozenset(
+        name.lower()
+        for entry in load_catalog().entries
+        if entry.type is EntityType.MODEL
+        for name in (entry.canonical, *entry.aliases)
+    )
+
+
+def relabel_models(doc: Doc, models: frozenset[str], stats: Counter[str]) -> Doc:
+    """Make a METHOD span whose text is a catalog model's name a MODEL (weak labels for
+    SciERC and SciREX, which call models methods)."""
+    ents = []
+    for ent in doc.ents:
+        if ent.label_ == "METHOD" and ent.text.lower() in models:
+            ent = Span(doc, ent.start, ent.end, label="MODEL")
+            stats["relabelled_models"] += 1
+        ents.append(ent)
+    doc.ents = ents
+    return doc
+
+
+def _phrase_finder(phrases: frozenset[str], longest: int = 5) -> Callable[[Doc], list[Span]]:
+    """A function that finds the spans of a doc (up to ``longest`` tokens) whose lowercase
+    text is one of ``phrases``."""
+
+    def find(doc: Doc) -> list[Span]:
+        return [
+            doc[start:end]
+            for start in range(len(doc))
+            for end in range(start + 1, min(len(doc), start + longest) + 1)
+            if doc[start:end].text.lower() in phrases
+        ]
+
+    return find
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the DocBin files and ``stats.json``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -211,13 +350,43 @@ def main(argv: list[str] | None = None) -> None:
         default="missing",
         help="dataset-mention tokens outside any annotated span (training side)",
     )
+    parser.add_argument(
+        "--dataset-copies",
+        type=int,
+        default=1,
+        help="copies of each dataset-mention training sentence in train.spacy",
+    )
+    parser.add_argument(
+        "--gsap-copies",
+        type=int,
+        default=2,
+        help="copies of each GSAP-NER train paragraph in train.spacy (0: leave GSAP out)",
+    )
+    parser.add_argument(
+        "--gsap-generic",
+        choices=["missing", "outside"],
+        default="missing",
+        help="GSAP-NER's informal generic mentions ('our BERT-based model')",
+    )
+    parser.add_argument(
+        "--gsap-metrics",
+        choices=["missing", "outside"],
+        default="outside",
+        help="metric names in GSAP-NER paragraphs (it annotates no metrics)",
+    )
+    parser.add_argument(
+        "--catalog-models",
+        action="store_true",
+        help="SciERC and SciREX METHOD spans that name a catalog model become MODEL",
+    )
     args = parser.parse_args(argv)
     nlp = spacy.blank("en")
     stats: Counter[str] = Counter()
     train, dev = DocBin(store_user_data=False), DocBin(store_user_data=False)
+    models = catalog_models() if args.catalog_models else frozenset()
 
     for key, doc in scierc_docs(nlp, args.gold / "scierc" / "train.json", stats):
-        (dev if _in_dev(key) else train).add(doc)
+        (dev if _in_dev(key) else train).add(relabel_models(doc, models, stats))
     scirex = sorted((args.gold / "scirex-train" / "train_docs").glob("*.json"))
     for doc in scirex_docs(
         nlp,
@@ -226,12 +395,25 @@ def main(argv: list[str] | None = None) -> None:
         front_sentences=args.scirex_front,
         extra_sentences=args.scirex_extra,
     ):
-        train.add(doc)
+        train.add(relabel_models(doc, models, stats))
     sentences = args.gold / "dataset-mentions" / "Train_set_sentences.csv"
     for text, doc in dataset_mention_docs(
         nlp, sentences, stats, held_out=False, rest=args.dataset_rest
     ):
-        (dev if _in_dev(text) else train).add(doc)
+        if _in_dev(text):
+            dev.add(doc)
+        else:
+            for _ in range(args.dataset_copies):
+                train.add(doc)
+    gsap = args.gold / "gsap-ner" / "paragraphs.jsonl"
+    options = {"generic": args.gsap_generic, "metrics": args.gsap_metrics}
+    for doc in gsap_docs(nlp, gsap, stats, part="train", **options):
+        for _ in range(args.gsap_copies):
+            train.add(doc)
+    gsap_dev = DocBin(
+        docs=gsap_docs(nlp, gsap, stats, part="dev", **options), store_user_data=False
+    )
+    dev.merge(gsap_dev)
 
     scierc_dev = DocBin(
         docs=(doc for _, doc in scierc_docs(nlp, args.gold / "scierc" / "dev.json", stats))
@@ -245,6 +427,7 @@ def main(argv: list[str] | None = None) -> None:
         ("dev", dev),
         ("scierc_dev", scierc_dev),
         ("dataset_heldout", heldout),
+        ("gsap_dev", gsap_dev),
     ]:
         docbin.to_disk(args.out / f"{name}.spacy")
         stats[f"files.{name}.docs"] = len(docbin)

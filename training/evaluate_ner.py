@@ -1,10 +1,13 @@
-"""Score a trained NER pipeline alone on SciERC dev and the held-out dataset sentences.
+"""Score a trained NER pipeline alone on SciERC dev, the held-out dataset sentences and
+GSAP-NER dev.
 
 Each gold doc's text is run through the pipeline as raw text (as kg will run it), and a
 predicted entity counts only when its character offsets and label equal a gold one
 (exact span match). SciERC dev is scored on all four labels, micro-averaged and per
 type; the held-out dataset-mention sentences on DATASET alone (they annotate nothing
-else), counting a DATASET predicted anywhere else as a false positive.
+else), counting a DATASET predicted anywhere else as a false positive; GSAP-NER's dev
+publications on MODEL, METHOD, DATASET and TASK (it has no metrics), with a
+"MODEL+DATASET" row: both types, micro-averaged.
 
     python training/evaluate_ner.py kg/data/ner            # after training/convert.py
 """
@@ -24,6 +27,8 @@ import kg.extract  # noqa: F401  (registers kg_ner, to load kg/data/ner)
 __all__ = ["main", "score", "to_spans"]
 
 CORPUS = Path(__file__).parent / "corpus"
+GSAP_SCORED = {"MODEL", "METHOD", "DATASET", "TASK"}
+SCIERC_SCORED = {"METHOD", "TASK", "DATASET", "METRIC"}
 
 
 def to_spans(
@@ -81,11 +86,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     nlp = spacy.load(args.model)
     results = {
-        "scierc_dev": _evaluate(nlp, args.corpus / "scierc_dev.spacy", labels=None),
+        "scierc_dev": _evaluate(nlp, args.corpus / "scierc_dev.spacy", labels=SCIERC_SCORED),
         "dataset_heldout": _evaluate(
             nlp, args.corpus / "dataset_heldout.spacy", labels={"DATASET"}
         ),
     }
+    if (args.corpus / "gsap_dev.spacy").exists():
+        gsap = _evaluate(nlp, args.corpus / "gsap_dev.spacy", labels=GSAP_SCORED)
+        both = _evaluate(nlp, args.corpus / "gsap_dev.spacy", labels={"MODEL", "DATASET"})
+        results["gsap_dev"] = {**gsap, "MODEL+DATASET": both["ALL"]}
     if args.json:
         print(json.dumps(results, indent=1))
         return
@@ -93,16 +102,21 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{name}:")
         for label, row in table.items():
             print(
-                f"  {label:8} P {row['p']:.3f}  R {row['r']:.3f}  F1 {row['f']:.3f}"
+                f"  {label:13} P {row['p']:.3f}  R {row['r']:.3f}  F1 {row['f']:.3f}"
                 f"  (tp {row['tp']}, fp {row['fp']}, fn {row['fn']})"
             )
 
 
-def _evaluate(nlp: Language, path: Path, *, labels: set[str] | None) -> dict[str, dict[str, float]]:
-    """Run ``nlp`` on the texts of the gold docs in ``path`` and score its entities."""
+def _evaluate(nlp: Language, path: Path, *, labels: set[str]) -> dict[str, dict[str, float]]:
+    """Run ``nlp`` on the texts of the gold docs in ``path`` and score its entities of
+    ``labels``; where MODEL is not one of them, a predicted MODEL counts as METHOD."""
     gold_docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    predicted = nlp.pipe(doc.text for doc in gold_docs)
-    return score(to_spans(gold_docs, labels=labels), to_spans(predicted, labels=labels))
+    predicted = to_spans(nlp.pipe(doc.text for doc in gold_docs))
+    gold = to_spans(gold_docs, labels=labels)
+    if "MODEL" not in labels:  # SciERC calls models methods
+        predicted = [{(a, b, "METHOD" if t == "MODEL" else t) for a, b, t in s} for s in predicted]
+    predicted = [{span for span in spans if span[2] in labels} for spans in predicted]
+    return score(gold, predicted)
 
 
 def _prf(counts: Counter[tuple[str, str]], label: str) -> dict[str, float]:

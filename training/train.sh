@@ -8,9 +8,9 @@
 #   SHIP=/tmp/ner96 training/train.sh --components.tok2vec.model.width 96   # try a size
 #
 # Extra arguments go to `spacy train` as config overrides. Environment: PYTHON (default
-# .venv/bin/python), CORPUS (convert.py's output, default training/corpus), OUT (the
-# training run, default training/output), SHIP (where model-best goes, default
-# kg/data/ner).
+# .venv/bin/python), CORPUS (convert.py's output, default training/corpus), CONVERT
+# (options of convert.py, e.g. "--gsap-copies 2"), OUT (the training run, default
+# training/output), SHIP (where model-best goes, default kg/data/ner).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -20,7 +20,8 @@ SHIP=${SHIP:-kg/data/ner}
 # One process on one thread: the machine is shared, and the run repeats exactly.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONHASHSEED=0
 
-"$PY" training/convert.py --out "$CORPUS"
+# shellcheck disable=SC2086  # CONVERT is a list of options
+"$PY" training/convert.py --out "$CORPUS" ${CONVERT:-}
 # The word clusters are features of the tagger: rebuild them with
 # `python training/clusters.py` (about 90 s); a changed file needs a retrained model.
 [ -f kg/data/clusters.npz ] || "$PY" training/clusters.py
