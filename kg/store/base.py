@@ -27,6 +27,7 @@ __all__ = [
     "graph_rows",
     "paper_from_stored",
     "paper_hash",
+    "stored_paper_states",
     "stored_papers",
     "write_graph",
     "write_statements",
