@@ -22,6 +22,7 @@ An entity's kind is the one most of its papers give it (:func:`entity_kind`).
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
 
 from kg.extract.shapes import NOT_NAMES
@@ -226,6 +227,25 @@ def mention_kind(
     >>> mention_kind("Meanwhile", rule="propose"), mention_kind("End-to-End", section="title")
     ('concept', 'concept')
     """
+    # Only whether the mention opens its sentence depends on the sentence: the rest is
+    # decided once per distinct mention (names repeat across a corpus's abstracts).
+    aliases = tuple(aliases)
+    opener = canonical if rule == "cue" and canonical else text
+    initial = section == "title" or _starts(sentence, opener)
+    return _kind(text, type_, rule, section, initial, canonical, aliases)
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind(
+    text: str,
+    type_: str,
+    rule: str,
+    section: str,
+    initial: bool,
+    canonical: str,
+    aliases: tuple[str, ...],
+) -> Kind:
+    """:func:`mention_kind`, with ``initial`` for whether the mention opens its sentence."""
     if _generic(text) or _generic(canonical) or any(_generic(a) for a in aliases):
         return CONCEPT
     if text in _OPENERS:
@@ -239,7 +259,6 @@ def mention_kind(
     strip = text.strip(_WORD_EDGES + " ")
     if _URL.search(strip):
         return NAMED
-    initial = section == "title" or _starts(sentence, text)
     return NAMED if _named_form(strip, title=section == "title", initial=initial) else CONCEPT
 
 
@@ -294,6 +313,7 @@ def _generic_word(word: str) -> bool:
     return word.endswith("s") and word[:-1] in GENERIC_ACRONYMS
 
 
+@lru_cache(maxsize=1 << 16)
 def _generic(text: str) -> bool:
     """Whether ``text`` is a generic acronym or phrase (``LLMs``, ``Vision-Language Model``).
 
@@ -322,6 +342,7 @@ def _starts(sentence: str, text: str) -> bool:
     return bool(sentence) and sentence.lstrip(" \"'(").startswith(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     """Whether the words of ``text`` are shaped like a name (see :func:`mention_kind`).
 
@@ -370,6 +391,7 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     return capitalised == 1 and not initial
 
 
+@lru_cache(maxsize=1 << 16)
 def _strong(word: str, *, title: bool) -> bool:
     """Whether one word is a name by its own shape, wherever it stands.
 
