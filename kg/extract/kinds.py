@@ -125,6 +125,8 @@ GENERIC_PHRASES = frozenset(
         "state of the art",
     }
 )
+# The first words of those phrases: a text starting otherwise is none of them.
+_PHRASE_FIRSTS = frozenset(phrase.split()[0] for phrase in GENERIC_PHRASES)
 # Words a name may carry after it and stay a name: ``LoCoMo benchmark``, ``BART model``.
 _HEADS = frozenset(
     """dataset datasets benchmark benchmarks corpus corpora suite testbed leaderboard
@@ -246,7 +248,11 @@ def _kind(
     aliases: tuple[str, ...],
 ) -> Kind:
     """:func:`mention_kind`, with ``initial`` for whether the mention opens its sentence."""
-    if _generic(text) or _generic(canonical) or any(_generic(a) for a in aliases):
+    if (
+        _generic(text)
+        or (canonical != text and _generic(canonical))
+        or any(_generic(a) for a in aliases)
+    ):
         return CONCEPT
     if text in _OPENERS:
         return CONCEPT  # ``Meanwhile``: a sentence's first word
@@ -325,6 +331,12 @@ def _generic(text: str) -> bool:
     # ``Language Model (LM) agents``: without the acronym and the head, a generic phrase.
     words = [w for w in text.split() if not (w.startswith("(") and w.endswith(")"))]
     words = [w.strip(_WORD_EDGES) for w in words]
+    if not words or not words[0]:
+        return False
+    first = _DASHES.split(words[0].casefold(), maxsplit=1)[0]
+    if first not in _PHRASE_FIRSTS and first[:-1] not in _PHRASE_FIRSTS:
+        # No generic phrase starts so: only a generic word with generic heads is generic.
+        return _generic_word(words[0]) and all(w.casefold() in _HEADS for w in words[1:])
     while words and words[0]:
         if len(words) == 1 and _generic_word(words[0]):
             return True
@@ -362,23 +374,24 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     if not words:
         return False
     strong = capitalised = 0
+    last = len(words) - 1
     for i, word in enumerate(words):
-        lower = word.casefold()
-        if _modifier(word):
+        shape = _word_shape(word, title)
+        if shape == _MODIFIER:
             return False  # ``LLM-based agents``: a phrase about a name
-        if _strong(word, title=title):
+        if shape == _STRONG:
             strong += 1
-        elif lower.endswith(("ian", "ean")) or _generic_word(word):
+        elif shape == _NO_NAME:
             continue  # ``Bayesian models``, ``LLM``: capitalised, but no name of their own
-        elif word[0].isupper():
-            if i == 0 and word in NOT_NAMES:
+        elif shape in (_CAPITAL, _OPENER):
+            if i == 0 and shape == _OPENER:
                 return False  # ``The Benchmark``, ``Existing methods``
             capitalised += 1
-        elif _VERSION.fullmatch(word) and i > 0:
+        elif shape == _VERSION_WORD and i > 0:
             continue  # ``MultiVENT 2.0``, ``TREC DL 19``
-        elif lower in _GLUE and 0 < i < len(words) - 1:
+        elif shape == _GLUE_WORD and 0 < i < last:
             continue
-        elif lower in _HEADS and i == len(words) - 1 and i > 0:
+        elif shape == _HEAD and i == last and i > 0:
             continue  # ``LoCoMo benchmark``
         else:
             return False  # a lowercase word: a phrase, not a name
@@ -389,6 +402,33 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     if capitalised >= 2:
         return True
     return capitalised == 1 and not initial
+
+
+# What one word of a phrase is, for :func:`_named_form` (which adds where it stands).
+_MODIFIER, _STRONG, _NO_NAME, _CAPITAL, _OPENER, _VERSION_WORD, _GLUE_WORD, _HEAD, _LOWER = range(9)
+
+
+@lru_cache(maxsize=1 << 16)  # the same words recur in every abstract
+def _word_shape(word: str, title: bool) -> int:
+    """One word's shape: a modifier, a name by itself, a capitalised word that names
+    nothing, a capitalised word (one that opens a generic phrase: ``_OPENER``), a
+    version, a glue word, a generic head, or another lowercase word."""
+    if _modifier(word):
+        return _MODIFIER
+    if _strong(word, title=title):
+        return _STRONG
+    lower = word.casefold()
+    if lower.endswith(("ian", "ean")) or _generic_word(word):
+        return _NO_NAME
+    if word[0].isupper():
+        return _OPENER if word in NOT_NAMES else _CAPITAL
+    if _VERSION.fullmatch(word):
+        return _VERSION_WORD
+    if lower in _GLUE:
+        return _GLUE_WORD
+    if lower in _HEADS:
+        return _HEAD
+    return _LOWER
 
 
 @lru_cache(maxsize=1 << 16)

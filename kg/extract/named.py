@@ -11,6 +11,7 @@ mentions have (:func:`kg.link.link`).
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.shapes import NOT_NAME_WORDS
 from kg.models import EntityType
@@ -124,6 +125,7 @@ class Named:
     cue: str  # what said so: a context word, "form" or ""
 
 
+@lru_cache(maxsize=1 << 16)  # a word's shape, the same in every abstract
 def name_shape(word: str) -> bool:
     """Whether ``word`` is shaped like a name rather than an ordinary or generic word.
 
@@ -151,6 +153,7 @@ def name_shape(word: str) -> bool:
     return bool(_DIGIT.search(word) and _LETTER.search(word) and word[0].isupper())
 
 
+@lru_cache(maxsize=1 << 16)  # a word's shape, the same in every abstract
 def form_type(word: str) -> EntityType | None:
     """The type a name's own form gives: a model family suffix or a size makes a model.
 
