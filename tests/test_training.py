@@ -155,3 +155,22 @@ def test_catalog_models_in_scierc_style_docs_become_models(convert: ModuleType) 
         ("dropout", "METHOD"),
     ]
     assert stats["relabelled_models"] == 1
+
+
+def test_gsap_datasets_can_take_a_following_generic_head(
+    convert: ModuleType, tmp_path: Path
+) -> None:
+    path = tmp_path / "paragraphs.jsonl"
+    text = "We use the FooQA dataset, the Bar data set and BazQA for Zorb-7B training."
+    entities = [(11, 16, "Dataset"), (30, 33, "Dataset"), (47, 52, "Dataset"), (57, 64, "MLModel")]
+    path.write_text(paragraph(publication("train"), 0, text, entities, []) + "\n")
+    nlp = spacy.blank("en")
+    (plain,) = convert.gsap_docs(nlp, path, Counter(), part="train")
+    (headed,) = convert.gsap_docs(nlp, path, Counter(), part="train", heads=True)
+    assert [ent.text for ent in plain.ents] == ["FooQA", "Bar", "BazQA", "Zorb-7B"]
+    assert [ent.text for ent in headed.ents] == [
+        "FooQA dataset",
+        "Bar data set",
+        "BazQA",
+        "Zorb-7B",
+    ]

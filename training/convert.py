@@ -227,6 +227,7 @@ def gsap_docs(
     part: str,
     generic: str = "missing",
     metrics: str = "outside",
+    heads: bool = False,
 ) -> Iterator[Doc]:
     """Yield a doc per paragraph of the GSAP-NER publications in ``part`` (``"train"``
     or ``"dev"``; the ``held-out`` part is refused).
@@ -237,7 +238,9 @@ def gsap_docs(
     annotates all of its types; but it has no metrics, so ``metrics="missing"`` leaves
     the metric names it mentions (:func:`metric_names`) unknown. Character offsets are
     aligned to ``nlp``'s tokens with ``alignment_mode="expand"``; overlapping entities
-    keep the longest.
+    keep the longest. ``heads=True`` extends a DATASET span over a generic head that
+    directly follows it ("XNLI" + "dataset", "corpus", "data set"), the convention of the
+    dataset-mention sentences.
     """
     if part not in ("train", "dev"):
         raise ValueError(f"GSAP-NER part {part!r}: only train and dev are read for training")
@@ -261,6 +264,8 @@ def gsap_docs(
             elif label is None:
                 unknown.append(span)
             else:
+                if heads and label == "DATASET":
+                    span = _with_head(span, stats, source)
                 entities.append(span)
         if generic == "missing":
             for entity in record["generic"]:
@@ -337,6 +342,27 @@ def _phrase_finder(phrases: frozenset[str], longest: int = 5) -> Callable[[Doc],
     return find
 
 
+GENERIC_HEADS = (
+    ("dataset",),
+    ("datasets",),
+    ("corpus",),
+    ("corpora",),
+    ("data", "set"),
+    ("data", "sets"),
+)
+
+
+def _with_head(span: Span, stats: Counter[str], source: str) -> Span:
+    """``span`` extended over a generic dataset head that directly follows it."""
+    doc = span.doc
+    for head in GENERIC_HEADS:
+        end = span.end + len(head)
+        if end <= len(doc) and tuple(t.lower_ for t in doc[span.end : end]) == head:
+            stats[f"{source}.dataset_heads"] += 1
+            return Span(doc, span.start, end, label=span.label_)
+    return span
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the DocBin files and ``stats.json``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -379,6 +405,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="SciERC and SciREX METHOD spans that name a catalog model become MODEL",
     )
+    parser.add_argument(
+        "--gsap-heads",
+        action="store_true",
+        help="GSAP-NER train datasets take a following generic head ('XNLI dataset')",
+    )
     args = parser.parse_args(argv)
     nlp = spacy.blank("en")
     stats: Counter[str] = Counter()
@@ -407,7 +438,7 @@ def main(argv: list[str] | None = None) -> None:
                 train.add(doc)
     gsap = args.gold / "gsap-ner" / "paragraphs.jsonl"
     options = {"generic": args.gsap_generic, "metrics": args.gsap_metrics}
-    for doc in gsap_docs(nlp, gsap, stats, part="train", **options):
+    for doc in gsap_docs(nlp, gsap, stats, part="train", heads=args.gsap_heads, **options):
         for _ in range(args.gsap_copies):
             train.add(doc)
     gsap_dev = DocBin(
