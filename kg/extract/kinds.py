@@ -263,7 +263,7 @@ def _kind(
     if rule == "cue" and canonical:
         text = canonical  # the name the cue points at: GRPO in GRPO-style
     strip = text.strip(_WORD_EDGES + " ")
-    if _URL.search(strip):
+    if ("/" in strip or strip[:4].lower() == "www.") and _URL.search(strip):  # cheap test first
         return NAMED
     return NAMED if _named_form(strip, title=section == "title", initial=initial) else CONCEPT
 

@@ -741,10 +741,11 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
             continue
         section, start, end, sentence = locate(c.start, c.end)
         assert c.type is not None and c.canonical is not None
+        surface = text[c.start : c.end]
         mentions.append(
             Mention(
                 paper.id,
-                text[c.start : c.end],
+                surface,
                 c.type,
                 c.canonical,
                 start,
@@ -756,7 +757,7 @@ def _to_extraction(doc: Doc, paper: Paper) -> PaperExtraction:
                 c.aliases,
                 c.cue,
                 mention_kind(
-                    text[c.start : c.end],
+                    surface,
                     c.type.value,
                     rule=c.rule,
                     section=section,
