@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--gsap-copies",
         type=int,
-        default=2,
+        default=1,
         help="copies of each GSAP-NER train paragraph in train.spacy (0: leave GSAP out)",
     )
     parser.add_argument(
