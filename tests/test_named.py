@@ -64,7 +64,21 @@ def test_name_shaped_words(word: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["Retrieval", "NLP", "LLMs", "GPUs", "16GB", "7B", "2D", "III", "d1", "A100"]
+    "word",
+    [
+        "Retrieval",
+        "NLP",
+        "LLMs",
+        "GPUs",
+        "16GB",
+        "7B",
+        "2D",
+        "III",
+        "d1",
+        "A100",
+        "GitHub",
+        "arXiv",
+    ],
 )
 def test_ordinary_generic_and_measure_words_are_not_names(word: str) -> None:
     assert not name_shape(word)

@@ -24,7 +24,7 @@ NOT_NAME_WORDS = frozenset(
     SoTA OOD IID KL II III IV VI VII VIII IX XI XII US UK EU USA USD AM PM TODO RGB RGB-D
     FLOPs FLOP IS OR AND IT AS AT BY IN ON OF TO NO DO IF WE BE AN UP SO VS
     NeurIPS NIPS ICML ICLR CVPR ICCV ECCV ACL EMNLP NAACL COLING AAAI IJCAI KDD SIGIR WWW
-    AISTATS UAI CoRL RSS ICRA IROS""".split()
+    AISTATS UAI CoRL RSS ICRA IROS GitHub GitLab arXiv""".split()
 )
 
 # An inner capital, two capitals in a row, or a capitalised part after a hyphen.
