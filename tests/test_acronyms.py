@@ -34,3 +34,58 @@ def test_a_colon_defines_a_title_acronym() -> None:
     ]
     # Not every colon: the words after it must spell the short form.
     assert pairs("Results: we beat GES by far.") == []
+
+
+# Only real acronyms become acronyms (#18). Each case below was an acronym definition
+# before the rules it names; the comments say what it gave.
+
+
+def test_a_word_in_title_case_is_no_short_form() -> None:
+    # It = Investigating the, On = Overcoming Noisy, Data = Distillation across, ...
+    for text in (
+        "It: Investigating the Limits of Transformers",
+        "On: Overcoming Noisy labels",
+        "One: Optimal Nets for Everything",
+        "Data: Distillation across tasks",
+        "All: A lightweight learner",
+        "Most: Multi-objective search tool",
+        "Here (Hierarchical Embedding Reasoning Engine) works.",
+        "Set Interdependence Transformer: Set-to-Sequence Neural Networks for Permutation",
+    ):
+        assert pairs(text) == [], text
+    # An all-capitals or mixed-case short form still is one.
+    assert pairs("Investigating Transformers (IT) is hard.") == [
+        ("IT", "Investigating Transformers")
+    ]
+    assert pairs("a diffusion transformer (DiT) denoises") == [("DiT", "diffusion transformer")]
+
+
+def test_a_link_is_no_long_form() -> None:
+    # Code = https://github.com/cod-e/detector: Code became an alias of a repository.
+    assert pairs("Code: https://github.com/cod-e/detector.") == []
+    assert pairs("Code: https://www.code.org/open-dense-encoder") == []
+    assert pairs("CODE: https://www.code.org/open-dense-encoder") == []
+
+
+def test_a_long_form_never_ends_or_starts_on_a_function_word() -> None:
+    assert pairs("a learning of the (LOT) test") == []  # LOT = learning of the
+    assert pairs("the ordinary equation of differential equation (ODE) is") == []
+
+
+def test_a_long_form_never_crosses_a_line_break() -> None:
+    # XAI = "XAI\n\nExplainable Artificial Intelligence": a title, then the abstract.
+    assert pairs("XAI\n\nExplainable Artificial Intelligence (XAI) matters.") == []
+    assert pairs("Graph Methods\nNeural Networks (GMNN) are used.") == []
+    assert pairs("A Title\nNeural Networks (NN) are used.") == [("NN", "Neural Networks")]
+
+
+def test_the_capitals_must_start_words_of_the_long_form() -> None:
+    # Letters found inside words are no definition: ImageNet = image generation on
+    # ILSVRC2012, WordNet = word images and concepts mined from a lexical database.
+    assert pairs("image generation on ILSVRC2012 (ImageNet)") == []
+    assert pairs("WordNet (word images and concepts mined from a lexical database) is") == []
+    assert pairs("the challenging 3D driving simulator (CARLA)") == []
+    assert pairs("BiLingual Evaluation Understudy (BLEU) scores") == [
+        ("BLEU", "BiLingual Evaluation Understudy")
+    ]
+    assert pairs("Federated Averaging (FedAvg) is used") == [("FedAvg", "Federated Averaging")]

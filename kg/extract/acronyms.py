@@ -51,6 +51,11 @@ _FUNCTION_WORDS = frozenset(
         "with",
     ]
 )
+# One capital and lowercase letters only: a dictionary or function word in title case.
+_TITLE_CASE_WORD = re.compile(r"[A-Z][a-z]+")
+# Where the long form's words start: each word, hyphenated or slashed part, and capital.
+_PARTS = re.compile(r"[\s/\u2010-\u2014-]+")
+_PART_PUNCTUATION = "()[]{}\"'*`,;:.~$\u201c\u201d"
 _STOP_SHORT = frozenset({"e.g.", "i.e.", "cf.", "etc.", "resp.", "see", "ours", "ii", "iii", "iv"})
 
 
@@ -87,6 +92,8 @@ def find_acronyms(text: str) -> list[Acronym]:
         inner_start = paren.start(1) + (len(raw) - len(raw.lstrip()))
         # Only the words just before the parenthesis matter; never rescan the whole text.
         window_start = max(0, paren.start() - _WINDOW_CHARS)
+        # A long form never crosses a line break (a title and the abstract after it).
+        window_start = max(window_start, text.rfind("\n", window_start, paren.start()) + 1)
         before_end = paren.start()  # where the text before the parenthesis ends, spaces cut
         while before_end > 0 and text[before_end - 1].isspace():
             before_end -= 1
@@ -143,7 +150,7 @@ def find_acronyms(text: str) -> list[Acronym]:
                 )
             )
     found += _defined_in_words(text)
-    return found
+    return [a for a in found if _plausible(a.short, a.long)]
 
 
 def _short_in_parenthesis(
@@ -371,7 +378,17 @@ def _match_initials(chars: list[str], words: list[str]) -> int | None:
 
 
 def _is_short_form(text: str) -> bool:
+    """Whether ``text`` is shaped like a short form: ``PPO``, ``DiT``, ``3DGS``, ``GPT-4``.
+
+    A word in title case (``It``, ``On``, ``Data``, ``Here``, ``Code``, ``Transformer``)
+    is a word, never a short form, wherever it stands.
+
+    >>> [_is_short_form(w) for w in ("PPO", "DiT", "CoTs", "3DGS", "It", "Data", "Code")]
+    [True, True, True, True, False, False, False]
+    """
     if text.casefold() in _STOP_SHORT or not re.fullmatch(_SHORT, text):
+        return False
+    if _TITLE_CASE_WORD.fullmatch(text):
         return False
     if not any(c.isupper() for c in text):
         return False
@@ -388,3 +405,54 @@ def _clip_at_clause(words: list[re.Match[str]]) -> list[re.Match[str]]:
 
 def _strip_trailing(text: str) -> str:
     return text.rstrip(",;:")
+
+
+def _plausible(short: str, long: str) -> bool:
+    """Whether ``long`` can be what ``short`` stands for, beyond the letter match.
+
+    Not when the long form holds a line break or a link, starts or ends on a function
+    word (``Investigating the``, ``of differential equations``), or when no more than half
+    of the short form's capitals (all its letters, for an all-capitals one) start a
+    word or a part of one, or are capitals there: ``ImageNet`` is not ``image
+    generation on ILSVRC2012``, ``CARLA`` not ``challenging 3D driving simulator``.
+
+    >>> [_plausible(*pair) for pair in [("PPO", "Proximal Policy Optimization"),
+    ...     ("DiT", "diffusion transformer"), ("BLEU", "BiLingual Evaluation Understudy")]]
+    [True, True, True]
+    >>> [_plausible(*pair) for pair in [("ImageNet", "image generation on ILSVRC2012"),
+    ...     ("ODE", "of differential equation"), ("CARLA", "challenging 3D driving simulator")]]
+    [False, False, False]
+    """
+    if "\n" in long or "\r" in long or "://" in long or "www." in long:
+        return False
+    words = [w.strip(_PART_PUNCTUATION) for w in long.split()]
+    words = [w for w in words if w]
+    if (
+        not words
+        or words[0].casefold() in _FUNCTION_WORDS
+        or words[-1].casefold() in _FUNCTION_WORDS
+    ):
+        return False
+    letters = [c for c in singular_acronym(short) if c.isalpha()]
+    if any(c.islower() for c in letters):
+        letters = [c for c in letters if c.isupper()]  # ``DiT``, ``ResNet``: the capitals
+    anchors: list[str] = []
+    for part in _PARTS.split(long):
+        part = part.strip(_PART_PUNCTUATION)
+        if part:
+            anchors.append(part[0].casefold())
+            anchors.extend(c.casefold() for c in part[1:] if c.isupper())
+    return 2 * _common(letters, anchors) > len(letters)
+
+
+def _common(letters: list[str], anchors: list[str]) -> int:
+    """How many of ``letters`` match ``anchors`` in order (longest common subsequence)."""
+    letters = [c.casefold() for c in letters]
+    row = [0] * (len(anchors) + 1)
+    for letter in letters:
+        previous = 0
+        for j, anchor in enumerate(anchors, 1):
+            kept = row[j]
+            row[j] = previous + 1 if letter == anchor else max(row[j], row[j - 1])
+            previous = kept
+    return row[-1]
