@@ -13,6 +13,7 @@ from thinc.api import Adam
 from kg.errors import ModelError
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import emissions, featurize
+from kg.extract.pipeline import _add_model_spans
 from kg.extract.tagger import EntityTagger
 
 RNG = np.random.default_rng(7)
@@ -171,3 +172,34 @@ def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
     cfg.write_text(cfg.read_text().replace('"templates"', '"templates_old"'), "utf-8")
     with pytest.raises(ModelError, match="trained with other features"):
         spacy.load(tmp_path / "model")
+
+
+def tagged_then_combined(text: str, ents: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """kg's combination of the tagger's spans ``ents`` (phrase, label; no rule spans)."""
+    doc = spacy.blank("en")(text)
+    spans, at = [], 0
+    for phrase, label in ents:
+        at = text.index(phrase, at)
+        spans.append(doc.char_span(at, at + len(phrase), label=label))
+        at += len(phrase)
+    doc.ents = spans
+    return [(text[c.start : c.end], c.type.value) for c in _add_model_spans(doc, [])]
+
+
+def test_a_dataset_list_sharing_a_dataset_head_is_one_mention() -> None:
+    # The tagger's mixed output (the last name with the head, the others alone) becomes
+    # the whole list, as kg keeps ``NPB and MLB data sets``; names that each have their
+    # head, and lists before ``benchmarks`` (cut and split by name_parts), stay apart.
+    text = (
+        "On FooQA, BarQA and the Baz datasets, the Qux dataset and the Zap corpus, "
+        "and the AbcQA and XyzQA benchmarks."
+    )
+    ents = ["FooQA", "BarQA", "Baz datasets", "Qux dataset", "Zap corpus", "AbcQA"]
+    found = tagged_then_combined(text, [(e, "DATASET") for e in [*ents, "XyzQA benchmarks"]])
+    assert found == [
+        ("FooQA, BarQA and the Baz datasets", "Dataset"),
+        ("Qux dataset", "Dataset"),
+        ("Zap corpus", "Dataset"),
+        ("AbcQA", "Dataset"),
+        ("XyzQA", "Dataset"),
+    ]

@@ -174,3 +174,53 @@ def test_gsap_datasets_can_take_a_following_generic_head(
         "BazQA",
         "Zorb-7B",
     ]
+
+
+def test_gsap_dataset_lists_sharing_a_head_can_be_one_span(
+    convert: ModuleType, tmp_path: Path
+) -> None:
+    # Invented text: a list that shares "datasets" (one span in the dataset-mention
+    # sentences, and kept whole by kg's pipeline) and one that does not.
+    path = tmp_path / "paragraphs.jsonl"
+    text = "On FooQA, BarQA and the Baz datasets, and on QuxQA and Zorb-7B we win."
+    #       0123456789012345678901234567890123456789012345678901234567890123456789
+    entities = [
+        (3, 8, "Dataset"),
+        (10, 15, "Dataset"),
+        (24, 27, "Dataset"),
+        (44, 49, "Dataset"),
+        (54, 61, "MLModel"),
+    ]
+    path.write_text(paragraph(publication("train"), 0, text, entities, []) + "\n")
+    nlp = spacy.blank("en")
+    stats: Counter[str] = Counter()
+    (headed,) = convert.gsap_docs(nlp, path, Counter(), part="train", heads=True)
+    (joined,) = convert.gsap_docs(nlp, path, stats, part="train", heads=True, head_lists=True)
+    assert [ent.text for ent in headed.ents] == [
+        "FooQA",
+        "BarQA",
+        "Baz datasets",
+        "QuxQA",
+        "Zorb-7B",
+    ]
+    assert [(ent.text, ent.label_) for ent in joined.ents] == [
+        ("FooQA, BarQA and the Baz datasets", "DATASET"),
+        ("QuxQA", "DATASET"),
+        ("Zorb-7B", "MODEL"),
+    ]
+    assert stats["gsap.train.dataset_head_lists"] == 1
+
+
+def test_gsap_datasources_can_be_left_unknown(convert: ModuleType, tmp_path: Path) -> None:
+    path = tmp_path / "paragraphs.jsonl"
+    text = "We crawl FooTube posts into FooQA."
+    #       0123456789012345678901234567890123
+    entities = [(9, 16, "Datasource"), (28, 33, "Dataset")]
+    path.write_text(paragraph(publication("train"), 0, text, entities, []) + "\n")
+    nlp = spacy.blank("en")
+    (plain,) = convert.gsap_docs(nlp, path, Counter(), part="train")
+    (unknown,) = convert.gsap_docs(nlp, path, Counter(), part="train", datasources="missing")
+    assert [ent.text for ent in plain.ents] == ["FooTube", "FooQA"]
+    assert [ent.text for ent in unknown.ents] == ["FooQA"]
+    # FooTube's token is unknown (missing), the other tokens outside.
+    assert [t.ent_iob_ for t in unknown] == ["O", "O", "", "O", "O", "B", "O"]

@@ -228,6 +228,8 @@ def gsap_docs(
     generic: str = "missing",
     metrics: str = "outside",
     heads: bool = False,
+    head_lists: bool = False,
+    datasources: str = "dataset",
 ) -> Iterator[Doc]:
     """Yield a doc per paragraph of the GSAP-NER publications in ``part`` (``"train"``
     or ``"dev"``; the ``held-out`` part is refused).
@@ -240,7 +242,12 @@ def gsap_docs(
     aligned to ``nlp``'s tokens with ``alignment_mode="expand"``; overlapping entities
     keep the longest. ``heads=True`` extends a DATASET span over a generic head that
     directly follows it ("XNLI" + "dataset", "corpus", "data set"), the convention of the
-    dataset-mention sentences.
+    dataset-mention sentences. ``head_lists=True`` (with ``heads``) also joins a list of
+    datasets that shares such a head into one span (``MNIST and SARCOS datasets``,
+    ``A, B and C corpora``), as those sentences annotate it and kg's pipeline keeps it
+    (:func:`kg.extract.named.name_parts` splits lists before ``benchmarks``, not these).
+    ``datasources="missing"`` leaves the Datasource spans (``Twitter``, ``Wikipedia``)
+    unknown instead of DATASET: the dataset-mention sentences rarely mark a data source.
     """
     if part not in ("train", "dev"):
         raise ValueError(f"GSAP-NER part {part!r}: only train and dev are read for training")
@@ -254,7 +261,9 @@ def gsap_docs(
         entities, unknown = [], []
         for entity in record["entities"]:
             label = GSAP_LABELS.get(entity["type"])
-            if label is None and entity["type"] not in GSAP_UNKNOWN:
+            if entity["type"] == "Datasource" and datasources == "missing":
+                label = None
+            if label is None and entity["type"] not in {*GSAP_UNKNOWN, "Datasource"}:
                 raise ValueError(f"{path}: {record['id']}: unknown type {entity['type']!r}")
             span = doc.char_span(
                 entity["start"], entity["end"], label=label or "", alignment_mode="expand"
@@ -274,6 +283,8 @@ def gsap_docs(
                     unknown.append(span)
         if metric_spans is not None:
             unknown += metric_spans(doc)
+        if head_lists:
+            entities = _joined_head_lists(entities, stats, source)
         kept = filter_spans(entities)
         stats[f"{source}.spans_kept"] += len(kept)
         stats[f"{source}.dropped_overlap"] += len(entities) - len(kept)
@@ -363,6 +374,40 @@ def _with_head(span: Span, stats: Counter[str], source: str) -> Span:
     return span
 
 
+# Words that join the names of a list: ``A, B and the C datasets``.
+LIST_WORDS = frozenset({",", "and", "or", "&", "the"})
+
+
+def _joined_head_lists(entities: list[Span], stats: Counter[str], source: str) -> list[Span]:
+    """``entities`` with each list of DATASETs that ends in a shared generic head joined
+    into one span: ``MNIST`` + ``and`` + ``SARCOS datasets`` -> ``MNIST and SARCOS
+    datasets``. A list joins only names separated by :data:`LIST_WORDS`.
+
+    >>> nlp = spacy.blank("en")
+    >>> doc = nlp("on MNIST, SVHN and the SARCOS datasets and CIFAR")
+    >>> ents = [Span(doc, i, j, "DATASET") for i, j in [(1, 2), (3, 4), (6, 8), (9, 10)]]
+    >>> [s.text for s in _joined_head_lists(ents, Counter(), "test")]
+    ['MNIST, SVHN and the SARCOS datasets', 'CIFAR']
+    """
+    ordered = sorted(entities, key=lambda s: s.start)
+    out: list[Span] = []
+    for span in ordered:
+        doc = span.doc
+        last = tuple(t.lower_ for t in doc[span.end - 2 : span.end])
+        headed = span.label_ == "DATASET" and any(last[-len(h) :] == h for h in GENERIC_HEADS)
+        start = span.start
+        while headed and out and out[-1].label_ == "DATASET":
+            gap = doc[out[-1].end : start]
+            if not len(gap) or not all(t.lower_ in LIST_WORDS for t in gap):
+                break
+            start = out.pop().start
+        if start != span.start:
+            stats[f"{source}.dataset_head_lists"] += 1
+            span = Span(doc, start, span.end, label=span.label_)
+        out.append(span)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the DocBin files and ``stats.json``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -410,6 +455,17 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="GSAP-NER train datasets take a following generic head ('XNLI dataset')",
     )
+    parser.add_argument(
+        "--gsap-datasources",
+        choices=["dataset", "missing"],
+        default="dataset",
+        help="GSAP-NER train Datasource spans ('Twitter'): DATASET or unknown",
+    )
+    parser.add_argument(
+        "--gsap-head-lists",
+        action="store_true",
+        help="with --gsap-heads, a list sharing the head is one span ('A and B datasets')",
+    )
     args = parser.parse_args(argv)
     nlp = spacy.blank("en")
     stats: Counter[str] = Counter()
@@ -438,7 +494,16 @@ def main(argv: list[str] | None = None) -> None:
                 train.add(doc)
     gsap = args.gold / "gsap-ner" / "paragraphs.jsonl"
     options = {"generic": args.gsap_generic, "metrics": args.gsap_metrics}
-    for doc in gsap_docs(nlp, gsap, stats, part="train", heads=args.gsap_heads, **options):
+    for doc in gsap_docs(
+        nlp,
+        gsap,
+        stats,
+        part="train",
+        heads=args.gsap_heads,
+        head_lists=args.gsap_head_lists,
+        datasources=args.gsap_datasources,
+        **options,
+    ):
         for _ in range(args.gsap_copies):
             train.add(doc)
     gsap_dev = DocBin(

@@ -465,6 +465,7 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     if not spans:
         return chosen
     text = _text(doc)
+    spans = _joined_lists(text, spans)
     added: list[Candidate] = []
     replaced: set[int] = set()
     first, size = 0, len(chosen)  # chosen spans never overlap: sorted by start and by end
@@ -602,6 +603,45 @@ def _model_pieces(
         else:
             for part_start, part_end, part_type in parts:
                 yield part_start, part_end, part_type or type_, True
+
+
+# Heads a list of datasets shares and keeps (``NPB and MLB data sets``), as
+# :func:`~kg.extract.named.name_parts` keeps them; ``benchmarks`` lists are split there.
+_LIST_HEADS = re.compile(
+    r"\b(?:datasets?|data sets?|corpus|corpora|databases?|collections?)\Z", re.IGNORECASE
+)
+# What may stand between two names of a list: ``A, B and the C datasets``.
+_LIST_GAP = re.compile(r"(?:\s*,)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def _joined_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The tagger's spans with a list of datasets that shares a head made one span.
+
+    The tagger, trained on corpora that annotate such lists both ways, often marks the
+    last name with the head and the others alone (``MNIST`` and ``SARCOS datasets``),
+    which is neither; kg keeps the list whole, as it keeps ``the X dataset``.
+
+    >>> t = "On MNIST, SVHN and the SARCOS datasets and on CIFAR."
+    >>> [t[a:b] for a, b, _ in _joined_lists(t, [(3, 8, "DATASET"), (10, 14, "DATASET"),
+    ...     (23, 38, "DATASET"), (46, 51, "DATASET")])]
+    ['MNIST, SVHN and the SARCOS datasets', 'CIFAR']
+    >>> t = "the AMOS dataset and the TLVDB dataset"
+    >>> [t[a:b] for a, b, _ in _joined_lists(t, [(4, 16, "DATASET"), (25, 38, "DATASET")])]
+    ['AMOS dataset', 'TLVDB dataset']
+    """
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        start, end, label = span
+        if label == "DATASET" and _LIST_HEADS.search(text, start, end):
+            # Each name before the head's: ``AMOS dataset and the TLVDB dataset`` are two.
+            while out and out[-1][2] == "DATASET" and not _LIST_HEADS.search(text, *out[-1][:2]):
+                gap = _LIST_GAP.match(text, out[-1][1], start)
+                if gap is None or gap.end() != start or gap.end() == gap.start():
+                    break
+                start = out.pop()[0]
+            span = (start, end, label)
+        out.append(span)
+    return out
 
 
 def _nested_name(text: str, candidate: Candidate, start: int, end: int) -> bool:
