@@ -15,6 +15,7 @@ from functools import lru_cache
 __all__ = [
     "american",
     "compact_key",
+    "is_name",
     "is_plural_acronym",
     "name_key",
     "singular_acronym",
@@ -32,8 +33,39 @@ _ACRONYM_PLURAL = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})\w[\w.-]*[A-Z]s")
 # A plural-looking word of 3+ letters plus "s"; -ss, -us and -is are singular (loss, corpus,
 # analysis), and a capital S is an acronym's (SIMS).
 _WORD_PLURAL = re.compile(r"[A-Za-z]{2,}[a-hj-rtv-z]s")
+# Words a name never starts or ends with (``Investigating the``, ``On``, ``and Structure``).
+FUNCTION_WORDS = frozenset(
+    "a an and as at by for from in into its it of on onto or our the their this these those "
+    "to via vs with within without".split()
+)
+MAX_NAME_WORDS = 8  # a longer run of words is a sentence or a title, not a name
+_EDGE_PUNCTUATION = ".,;:!?\"()[]{}\u201c\u201d"  # around an edge word; ``A*`` keeps its star
 _JOIN = re.compile(r"(?<!\d) | (?!\d)")  # a space not between two digits
 _DOT_ZERO = re.compile(r"(?<=\d)\.0(?![\d.])")
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` can name an entity: the one check the linker applies (#18).
+
+    Not when it holds a line break or a link, starts with punctuation, starts or ends with a
+    function word (:data:`FUNCTION_WORDS`), or runs past :data:`MAX_NAME_WORDS` words.
+
+    >>> [is_name(n) for n in ("PPO", "Proximal Policy Optimization", "3DGS", "$k$-means")]
+    [True, True, True, True]
+    >>> [is_name(n) for n in ("Investigating the", "On", "-shot", "an End-to-end Approach",
+    ...                       "Title\\n\\nAbstract", "a b c d e f g h i")]
+    [False, False, False, False, False, False]
+    """
+    if not name or "\n" in name or "\r" in name or "://" in name or "www." in name:
+        return False  # a line break, or a link: links are Repository nodes
+    text = name.strip()
+    if not text or not (text[0].isalnum() or text[0] in "$\\"):
+        return False
+    words = text.split()
+    if len(words) > MAX_NAME_WORDS:
+        return False
+    edges = {w.strip(_EDGE_PUNCTUATION).casefold() for w in (words[0], words[-1])}
+    return not edges & FUNCTION_WORDS
 
 
 def is_plural_acronym(word: str) -> bool:

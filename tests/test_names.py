@@ -7,7 +7,7 @@ from kg.extract.acronyms import find_acronyms, match_long_form
 from kg.extract.sentences import sentence_around
 from kg.link.definitions import restore_definitions
 from kg.models import EntityType, Paper
-from kg.names import name_key, singular_acronym
+from kg.names import is_name, name_key, singular_acronym
 
 # (plural as written, its singular: None when it is not a plural)
 CASES = [("CoTs", "CoT"), ("LMs", "LM"), ("LLMs", "LLM"), ("SIMS", None)]
@@ -49,3 +49,29 @@ def test_linker_and_extractor_cut_the_same_sentence() -> None:
     [long, short] = sorted(restore_definitions([paper], [], Catalog([])), key=lambda m: m.start)
     whole = text[: text.index(" It works.")]
     assert long.sentence == short.sentence == sentence_around(text, 0) == whole
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Investigating the",  # ends with a function word
+        "and Structure Prediction",  # starts with one
+        "On",
+        "It",
+        "-shot",  # starts with punctuation
+        "(cid:173) Maximization",
+        "Existence and High Dimensional Consistency\n\nThis paper considers",  # a line break
+        "Set-to-Sequence Neural Networks for Permutation Learning and Structure Prediction Now",
+        "https://huggingface.co/spaces/uhhlt/CompUGE-Bench",  # a link: a Repository node
+    ],
+)
+def test_what_is_no_name(name: str) -> None:
+    assert not is_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["PPO", "Proximal Policy Optimization", "3DGS", "$k$-means", "Chain-of-Thought", "A* search"],
+)
+def test_names_are_names(name: str) -> None:
+    assert is_name(name)

@@ -2,8 +2,8 @@
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
@@ -17,13 +17,33 @@ from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.link.provenance import mention_id, reasons, via
 from kg.link.variants import find_variants, strip_size
 from kg.models import Entity, EntityType, Graph, Mention, Paper, PaperEntity, Repository
-from kg.names import name_key, singular_acronym
+from kg.names import is_name, name_key, singular_acronym
 
-__all__ = ["link"]
+__all__ = [
+    "AMBIGUOUS",
+    "DOMINANT_SHARE",
+    "DOMINANT_USES",
+    "Meanings",
+    "corpus_meanings",
+    "dominant_meaning",
+    "link",
+]
+
+# The kind of an entity that only stands for a bare acronym with several meanings in the
+# corpus (``GT``: ground truth, game theory, graph transformer): kept, so ``kg entities
+# show GT`` explains it, but views, top lists and overlap pairs skip it (they use named).
+AMBIGUOUS = "ambiguous"
+# A bare acronym (in a paper that does not define it) takes the corpus's meaning only when
+# that meaning is dominant: at least DOMINANT_SHARE of the papers defining the acronym give
+# it, and no more than DOMINANT_USES papers use the acronym bare per paper defining it that
+# way (one paper's ``AI = Ada Initiative`` never names the 5,000 papers that say AI).
+DOMINANT_SHARE = 0.8
+DOMINANT_USES = 20
 
 # Word-like tokens, as acronyms are written: GES, GPT-4, 3DGS, LLMs.
 _TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
 # A number right before a token (``1.5 TB``, ``24\\,GB``, ``8~GPUs``) makes it a unit.
+_ARTICLE = re.compile(r"(?:the|a|an)\s+", re.I)
 _AFTER_NUMBER = re.compile(r"\d(?:\s|~|\\,|\\ )*$")
 
 
@@ -68,22 +88,25 @@ def link(
     mentions = restore_definitions(papers, mentions, catalog)
     mentions = [_singular_aliases(mention) for mention in mentions]
     mentions = [_own_name(mention, catalog) for mention in mentions]
+    mentions = [m for m in map(_named, mentions) if m is not None]
     long_forms = _acronym_table(mentions)
     for short in [s for s in long_forms if name_key(s) in overrides.split]:
         del long_forms[short]  # split: never linked to another paper's long form
     one_meaning = _one_meaning(long_forms, Counter(m.canonical for m in mentions))
-    long_forms = {
-        short: {one_meaning.get(long, long) for long in longs}
-        for short, longs in long_forms.items()
-    }
-    mentions.extend(_bare_acronyms(papers, mentions, long_forms))
+    meanings = corpus_meanings(mentions, one_meaning, set(long_forms))
+    bare = _bare_acronyms(papers, mentions, meanings)
+    resolved = {short: dominant_meaning(m) for short, m in meanings.items()}
+    ambiguous = {s for s, m in meanings.items() if resolved[s] is None and len(m.papers) > 1}
+    mentions = [_own_meaning(m, meanings) for m in mentions]
+    mentions.extend(_resolved(bare, meanings, resolved))
     mentions = [_with_kind(mention) for mention in mentions]
     canonical_of: dict[str, str] = {}
     for mention in mentions:
         canonical = one_meaning.get(mention.canonical, mention.canonical)
-        if not mention.aliases and len(long_forms.get(canonical, ())) == 1:
-            canonical = next(iter(long_forms[canonical]))
+        if not mention.aliases and resolved.get(canonical) is not None:
+            canonical = resolved[canonical] or canonical
         canonical_of[mention.canonical] = canonical
+    ambiguous_keys = {name_key(short) for short in ambiguous}
 
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -101,8 +124,12 @@ def link(
         joined[named].append(f"head noun: {key}")
     entities = {}
     kinds = {key: _paper_kinds(group) for key, group in by_key.items()}
+    for key in ambiguous_keys & set(by_key):
+        if not any(m.aliases for m in by_key[key]):  # bare uses only, no paper defines it here
+            kinds[key] = dict.fromkeys(kinds[key], AMBIGUOUS)
     for key, group in by_key.items():
-        entity = replace(_entity(key, group, canonical_of), kind=entity_kind(kinds[key].values()))
+        kind = AMBIGUOUS if AMBIGUOUS in kinds[key].values() else entity_kind(kinds[key].values())
+        entity = replace(_entity(key, group, canonical_of), kind=kind)
         formed = reasons(
             key,
             entity.canonical,
@@ -112,6 +139,8 @@ def link(
             overridden=overridden,
             joined=joined.get(key, ()),
         )
+        if kind == AMBIGUOUS:
+            formed = (*formed, _ambiguity(key, meanings))
         entities[key] = replace(entity, formed=formed)
     entities = apply_to_entities(entities, overrides)
 
@@ -264,23 +293,121 @@ def _own_name(mention: Mention, catalog: Catalog) -> Mention:
     return replace(mention, canonical=text)
 
 
-def _bare_acronyms(
-    papers: list[Paper], mentions: list[Mention], long_forms: dict[str, set[str]]
-) -> list[Mention]:
-    """Find uses of acronyms that other papers defined, where this paper did not name them.
+@dataclass(frozen=True, slots=True)
+class Meanings:
+    """What a corpus says one short form stands for.
 
-    Only acronyms with a single long form in the corpus are linked; an ambiguous one
-    (two papers, two meanings) is left alone rather than guessed.
+    ``papers`` maps each meaning (the long form standing for it) to the papers defining
+    the short form that way; ``own`` maps each of those papers to its meaning; ``bare`` is
+    how many other papers use the short form (a mention named by it, or the bare token).
     """
-    known = {short: next(iter(longs)) for short, longs in long_forms.items() if len(longs) == 1}
-    if not known:
+
+    short: str
+    papers: dict[str, set[str]]
+    own: dict[str, str]
+    bare: int = 0
+
+
+def corpus_meanings(
+    mentions: Iterable[Mention], one_meaning: Mapping[str, str], shorts: Collection[str]
+) -> dict[str, Meanings]:
+    """The meanings each short form in ``shorts`` has in the corpus, from its definitions
+    (mentions with the short form as alias); bare uses are counted by the caller."""
+    found: dict[str, Meanings] = {}
+    for mention in mentions:
+        for short in mention.aliases:
+            if short not in shorts:
+                continue
+            meaning = one_meaning.get(mention.canonical, mention.canonical)
+            entry = found.setdefault(short, Meanings(short, {}, {}))
+            entry.papers.setdefault(meaning, set()).add(mention.paper_id)
+            entry.own.setdefault(mention.paper_id, meaning)
+    return found
+
+
+def dominant_meaning(
+    meanings: Meanings, *, share: float = DOMINANT_SHARE, uses: int = DOMINANT_USES
+) -> str | None:
+    """The meaning a bare use of the short form takes, or None when none is dominant.
+
+    Dominant: at least ``share`` of the papers defining the short form give that
+    meaning, and the papers using it bare are no more than ``uses`` per paper that
+    defines it so.
+
+    >>> gt = Meanings("GT", {"ground truth": {"a", "b", "c"}, "game theory": {"d"}}, {}, bare=9)
+    >>> dominant_meaning(gt) is None, dominant_meaning(gt, share=0.75)
+    (True, 'ground truth')
+    >>> ai = Meanings("AI", {"Ada Initiative": {"a"}}, {}, bare=5000)
+    >>> dominant_meaning(ai) is None, dominant_meaning(replace(ai, bare=20))
+    (True, 'Ada Initiative')
+    """
+    if not meanings.papers:
+        return None
+    ranked = sorted(meanings.papers.items(), key=lambda item: (-len(item[1]), item[0]))
+    top, papers = ranked[0]
+    defining = len({p for group in meanings.papers.values() for p in group})
+    if len(papers) < share * defining or meanings.bare > uses * len(papers):
+        return None
+    return top
+
+
+def _ambiguity(key: str, meanings: Mapping[str, Meanings]) -> str:
+    """The reason an entity is ambiguous: the meanings its short form has, most papers first."""
+    entry = next((m for s, m in meanings.items() if name_key(s) == key), None)
+    if entry is None:
+        return "ambiguous acronym"
+    ranked = sorted(entry.papers.items(), key=lambda item: (-len(item[1]), item[0]))
+    said = "; ".join(f"{long} ({len(papers)})" for long, papers in ranked[:5])
+    more = f"; {len(ranked) - 5} more" if len(ranked) > 5 else ""
+    return f"ambiguous acronym {entry.short}: no dominant meaning among {said}{more}"
+
+
+def _own_meaning(mention: Mention, meanings: Mapping[str, Meanings]) -> Mention:
+    """A paper's own definition decides what its bare uses of the acronym mean."""
+    if mention.aliases:
+        return mention
+    entry = meanings.get(mention.canonical) or meanings.get(singular_acronym(mention.canonical))
+    own = entry.own.get(mention.paper_id) if entry else None
+    return replace(mention, canonical=own) if own else mention
+
+
+def _resolved(
+    bare: list[Mention], meanings: Mapping[str, Meanings], resolved: Mapping[str, str | None]
+) -> list[Mention]:
+    """The bare tokens that name a meaning: the paper's own, or the corpus's dominant one."""
+    found = []
+    for mention in bare:
+        short = mention.canonical
+        meaning = meanings[short].own.get(mention.paper_id) or resolved.get(short)
+        if meaning is not None:
+            found.append(replace(mention, canonical=meaning))
+    return found
+
+
+def _bare_acronyms(
+    papers: list[Paper], mentions: list[Mention], meanings: dict[str, Meanings]
+) -> list[Mention]:
+    """Find uses of the acronyms in ``meanings`` where no mention named them, and count
+    the papers using each bare (``Meanings.bare``: these and the mentions named by it).
+
+    The mentions found have the short form as canonical name; :func:`_resolved` keeps
+    those a meaning is known for.
+    """
+    if not meanings:
         return []
     taken: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     types: dict[str, EntityType] = {}
+    users: dict[str, set[str]] = defaultdict(set)
     for mention in mentions:
         taken[mention.paper_id].append((mention.section, mention.start, mention.end))
         if mention.aliases:
-            types.setdefault(mention.canonical, mention.type)
+            for short in mention.aliases:
+                types.setdefault(short, mention.type)
+        else:
+            named = mention.canonical
+            named = named if named in meanings else singular_acronym(named)
+            if named in meanings and mention.paper_id not in meanings[named].own:
+                users[named].add(mention.paper_id)
     found = []
     for paper in papers:
         for section, text in (("title", paper.title), ("abstract", paper.abstract)):
@@ -288,23 +415,24 @@ def _bare_acronyms(
             for match in _TOKEN.finditer(text):
                 token = match.group()
                 singular = singular_acronym(token)
-                short = token if token in known else singular if singular in known else None
-                if short is None:
+                short = token if token in meanings else singular
+                if short not in meanings:
                     continue
                 start, end = match.span()
                 if any(s == section and b < end and start < e for s, b, e in taken[paper.id]):
                     continue
                 if _AFTER_NUMBER.search(text, max(0, start - 12), start):
                     continue  # ``1.5 TB of RAM``: a unit, not the acronym
-                canonical = known[short]
+                if paper.id not in meanings[short].own:
+                    users[short].add(paper.id)
                 if sentences is None:
                     sentences = Sentences(text, sentence_starts(text))
                 found.append(
                     Mention(
                         paper_id=paper.id,
                         text=token,
-                        type=types.get(canonical, EntityType.METHOD),
-                        canonical=canonical,
+                        type=types.get(short, EntityType.METHOD),
+                        canonical=short,
                         start=start,
                         end=end,
                         sentence=sentences.at(start),
@@ -312,7 +440,27 @@ def _bare_acronyms(
                         rule="corpus-acronym",
                     )
                 )
+    for short, entry in meanings.items():
+        meanings[short] = replace(entry, bare=len(users.get(short, ())))
     return found
+
+
+def _named(mention: Mention) -> Mention | None:
+    """The mention with a canonical name that is a name (:func:`kg.names.is_name`).
+
+    A long form that is none (``Investigating the``, a title with a line break) leaves
+    the mention its own text, without the acronym it defined; with no name at all, the
+    mention goes.
+    """
+    if is_name(mention.canonical):
+        return mention
+    if mention.aliases:  # a definition whose long form is no name: the short form alone
+        text = mention.text.strip()
+        return replace(mention, canonical=text, aliases=()) if is_name(text) else None
+    article = _ARTICLE.match(mention.canonical)  # ``the Transformer``: the name after it
+    if article and is_name(mention.canonical[article.end() :]):
+        return replace(mention, canonical=mention.canonical[article.end() :])
+    return None
 
 
 def _with_kind(mention: Mention) -> Mention:
@@ -356,6 +504,7 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         *(m.text for m in group),
         *(a for m in group for a in m.aliases),
     }
+    names = {n for n in names if is_name(n)} | {canonical}  # no line break, no fragment
     acronyms = sorted(
         (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n),
         key=lambda n: (len(n), n),  # not by set order, which differs from run to run
