@@ -161,8 +161,8 @@ def test_top_entities_lists_named_entities_unless_asked(kinds_db: Path) -> None:
 
 def test_overlap_pairs_share_named_entities_only(kinds_db: Path) -> None:
     kinds = kinds_of(kinds_db)
-    pairs = run_query(kinds_db, "overlapping_pairs", limit="100")
-    everything = run_query(kinds_db, "overlapping_pairs", kind="all", limit="100")
+    pairs = run_query(kinds_db, "overlapping_pairs", kind="named", limit="100")
+    everything = run_query(kinds_db, "overlapping_pairs", limit="100")  # all kinds (#18)
     assert pairs and {kinds[name] for p in pairs for name in p["shared"]} == {NAMED}  # type: ignore[attr-defined]
     assert CONCEPT in {kinds[name] for p in everything for name in p["shared"]}  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from kg.errors import KgError
 from kg.export.graph import Node, read_graph
 from kg.models import EntityType
 from kg.names import name_key
+from kg.specificity import idf, is_specific
 from kg.store.base import GraphStore
 
 __all__ = [
@@ -149,9 +150,15 @@ def _bipartite(base: nx.Graph) -> nx.Graph:
 
 
 def _overlap(base: nx.Graph, notes: list[str]) -> nx.Graph:
-    """Papers joined by the entities they both mention, weighted by how many."""
+    """Papers joined by the specific entities they both mention, weighted by the information
+    those share: the sum of their idf (:mod:`kg.specificity`, as
+    ``cypher/overlapping_pairs.cypher`` ranks pairs; #18). An entity that is not specific
+    (``accuracy``, ``LLM``, an ambiguous acronym) joins nothing. The edge's ``weight`` is
+    that score, ``overlap`` the number of entities shared."""
     view = nx.Graph()
     shared: defaultdict[tuple[Node, Node], list[Node]] = defaultdict(list)
+    total = sum(1 for node in base if node[0] == "paper")
+    gain: dict[Node, float] = {}
     hubs = []
     for node in base:
         if node[0] == "paper":
@@ -160,6 +167,14 @@ def _overlap(base: nx.Graph, notes: list[str]) -> nx.Graph:
         if len(papers) > HUB_LIMIT:
             hubs.append(_label(base, node))
             continue
+        data = base.nodes[node]
+        specific = data.get("specific")
+        if specific is None:  # a database written before #18, or a repository
+            kind = str(data.get("entity_kind") or "named")
+            specific = is_specific(node[1], len(papers), total, kind=kind)
+        if not specific:
+            continue
+        gain[node] = idf(len(papers), total)
         for pair in combinations(papers, 2):
             shared[pair].append(node)
     if hubs:
@@ -177,9 +192,13 @@ def _overlap(base: nx.Graph, notes: list[str]) -> nx.Graph:
             attrs["title"] += f"\nshares entities with {partners[node]} papers"
             view.add_node(node, **attrs)
     for (a, b), entities in shared.items():
-        entities.sort(key=lambda e: (-base.degree(e), _label(base, e)))
+        entities.sort(key=lambda e: (-gain[e], _label(base, e)))
         names = [_label(base, e) for e in entities]
-        lines = [f"{len(entities)} shared: {', '.join(names)}"]
+        score = sum(gain[e] for e in entities)
+        lines = [
+            f"{len(entities)} shared, score {score:.2f} (the sum of their idf): "
+            + ", ".join(f"{_label(base, e)} ({gain[e]:.1f})" for e in entities)
+        ]
         for entity in entities[:TOOLTIP_ITEMS]:
             lines += [
                 "",
@@ -189,7 +208,14 @@ def _overlap(base: nx.Graph, notes: list[str]) -> nx.Graph:
             ]
         if len(entities) > TOOLTIP_ITEMS:
             lines += ["", f"… and {len(entities) - TOOLTIP_ITEMS} more"]
-        view.add_edge(a, b, weight=len(entities), shared=names, title="\n".join(lines))
+        view.add_edge(
+            a,
+            b,
+            weight=round(score, 3),
+            overlap=len(entities),
+            shared=names,
+            title="\n".join(lines),
+        )
     return view
 
 

@@ -17,6 +17,7 @@ from kg.models import EntityType, Graph, Paper
 from kg.names import spelling_variants
 from kg.query import load_internal
 from kg.readers.ids import author_key, normalise_title
+from kg.specificity import specificity_params
 
 __all__ = [
     "ENTITY_LABELS",
@@ -245,6 +246,9 @@ def write_statements(
             # Every link is in place: an entity left without any (its key changed as the
             # corpus grew) is a stale duplicate. The hashes still come last.
             yield "prune_orphan_entities", load_internal("prune_orphan_entities").text, {}
+            # Every link is final: count each entity's papers, idf and specificity (#18).
+            for statement in ("write_specificity", "write_specificity_variants"):
+                yield statement, load_internal(statement).text, specificity_params()
         text = load_internal(name).text
         for batch in _batches(rows_by_query.get(name, []), batch_size):
             yield name, text, {"rows": list(batch)}

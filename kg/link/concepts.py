@@ -1,0 +1,263 @@
+"""Concept keys: generic phrases that name one concept reach it, so they join their papers.
+
+A generic concept phrase (an entity of kind ``concept``, :mod:`kg.extract.kinds`) is
+written in many ways: ``bimanual dexterous manipulation``, ``bimanual robotic
+manipulation`` and ``bimanual manipulation policy`` are all about ``bimanual
+manipulation``. :func:`concept_key` reduces a phrase to that key with rules, no model:
+
+1. The phrase is cut before its first function word (``diffusion policies for
+   grasping``: ``diffusion policies``), and leading determiners and evaluative
+   adjectives go (``a novel``, ``efficient``, ``robust``).
+2. ``X-based``, ``X-style``, ``X-driven`` and the like become ``X``
+   (``diffusion-based policy``: ``diffusion policy``); such a key is reached at a
+   variant's weight (:data:`kg.specificity.VARIANT_WEIGHT`, :data:`~kg.specificity.CONCEPT_STYLES`).
+3. Every word is made singular (``policies``: ``policy``; ``robotics`` stays).
+4. Between the first word and the head (the last word), words shaped like adjectives
+   (``-al``, ``-ic``, ``-ous``, ``-ive``, ``-able``, ...: ``dexterous``, ``robotic``) go.
+5. A generic head (``policy``, ``task``, ``framework``, ``benchmark``) goes when what is left
+   has two words or more and the corpus knows it as a concept of its own.
+
+A key keeps two words or more: one word (``manipulation``, ``learning``) is never a key.
+
+:func:`concept_links` then links each paper to the concept key of every phrase it uses,
+when that key differs from the phrase's entity: ``(:Paper)-[:MENTIONS {via: ['concept']}]->``
+the key's entity, with the phrases as the link's surfaces. It is done per paper and per
+spelling, not per entity, because an entity may hold spellings of several concepts
+(``bimanual robotic manipulation`` spelled into ``Robotic Manipulation`` by the catalog). The
+key's entity is created when no paper names it but two papers or more reach it; its
+``formed by`` line lists the phrases that reach it, and ``kg entities show`` lists each
+paper's phrase and ``concept`` in the ``via`` column. A key reached through ``X-based`` has
+the cue word in ``via`` too, and so has the link of a paper that names an entity only as
+``X-style`` or ``X-based`` (``GRPO-style``): such links count at a variant's weight.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from kg.models import Entity, EntityType, Mention, PaperEntity
+from kg.names import american, name_key
+from kg.specificity import CONCEPT_STYLES, CONCEPT_VIA, GENERIC_KEYS, STYLE_CUES
+
+__all__ = ["ConceptKey", "concept_key", "concept_links"]
+
+_FUNCTION_WORDS = frozenset(
+    """of for in on with via and or to from by using under through over at as into across
+    between against without within towards toward versus vs than that which when where while
+    based upon per among beyond""".split()
+)
+_LEADING = frozenset(
+    """a an the our their its this these those such novel new proposed existing efficient
+    effective robust simple general generic unified scalable improved various different
+    multiple several standard traditional conventional modern recent current popular powerful
+    strong better best typical common key important challenging complex state-of-the-art
+    end-to-end real-world large-scale high-quality lightweight flexible principled""".split()
+)
+# ``X-based``: the X is what the phrase is about.
+_STYLE = re.compile(rf"^(.+?)-({'|'.join(sorted(CONCEPT_STYLES))})$", re.I)
+# Heads that only say what kind of thing a phrase is.
+_GENERIC_HEADS = frozenset(
+    """policy task problem method approach framework technique setting scenario pipeline
+    strategy paradigm scheme system capability ability benchmark dataset""".split()
+)
+_ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ical|ous|ive|ful|less|able|ible)$")
+# Nouns with those endings: ``dense retrieval model`` keeps its retrieval.
+_NOT_ADJECTIVES = frozenset(
+    """retrieval removal proposal signal interval trial material terminal animal journal
+    rival arrival approval reversal tutorial portal capital principal potential logic music
+    topic traffic metric clinic fabric rubric arithmetic heuristic graphic critic public
+    mimic objective incentive initiative narrative perspective alternative derivative
+    primitive archive executive table cable variable vegetable""".split()
+)
+# Words whose final ``s`` is no plural.
+_SINGULAR_S = re.compile(r".*(?:ss|us|is|as|ics|ous|news|lens|ways|series|species)$|.{0,3}")
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptKey:
+    """A phrase's concept key, and whether it was reached through ``X-based``/``X-style``."""
+
+    key: str
+    style: str = ""  # based, style, driven, ... when an ``X-based`` was undone
+    head_dropped: str = ""  # the generic head the key may drop, if the corpus knows the rest
+
+
+def concept_key(phrase: str, *, known: Collection[str] = ()) -> ConceptKey | None:
+    """The concept key of a generic phrase (see the module's docstring), or None.
+
+    ``known`` are the keys the corpus has: a generic head is dropped only when what is
+    left is one of them.
+
+    >>> [concept_key(p).key for p in ("bimanual dexterous manipulation",
+    ...                               "Bimanual robotic manipulation", "diffusion policies")]
+    ['bimanual manipulation', 'bimanual manipulation', 'diffusion policy']
+    >>> concept_key("bimanual manipulation policy", known=["bimanual manipulation"]).key
+    'bimanual manipulation'
+    >>> concept_key("bimanual manipulation policy").key
+    'bimanual manipulation policy'
+    >>> concept_key("diffusion-based policies")
+    ConceptKey(key='diffusion policy', style='based', head_dropped='')
+    >>> [concept_key(p).key for p in ("natural language processing", "a novel graph neural network",
+    ...                               "multi-agent reinforcement learning")]
+    ['natural language processing', 'graph network', 'multi agent reinforcement learning']
+    >>> concept_key("learning"), concept_key("the robustness of LLMs")
+    (None, None)
+    """
+    content = _content_words(phrase)
+    if content is None:
+        return None
+    words, style = content
+    if len(words) >= 3:
+        words = [words[0], *(w for w in words[1:-1] if not _adjective(w)), words[-1]]
+    if len(words) < 2:
+        return None
+    key = name_key(" ".join(words))
+    head = words[-1].casefold()
+    if len(words) >= 3 and head in _GENERIC_HEADS:
+        rest = name_key(" ".join(words[:-1]))
+        if rest in known:
+            return ConceptKey(rest, style, head)
+        return ConceptKey(key, style, head)
+    return ConceptKey(key, style)
+
+
+def concept_links(
+    entities: Mapping[str, Entity],
+    links: Sequence[PaperEntity],
+    mentions: Mapping[str, Sequence[Mention]],
+) -> tuple[list[PaperEntity], dict[str, Entity]]:
+    """Link papers to the concept keys of the phrases they use (see the module's docstring).
+
+    ``mentions`` are each entity key's mentions. Returns every link, the new ones
+    added, and the entities to add or replace: the concept keys no paper names, and the
+    keys' entities with a ``formed`` line that says which phrases reach them. A paper that
+    names an entity only as ``X-style``/``X-based`` has the cue word in the link's ``via``.
+    """
+    cues: defaultdict[tuple[str, str], set[str]] = defaultdict(set)  # (key, paper) -> cues
+    for key, group in mentions.items():
+        for mention in group:
+            cues[key, mention.paper_id].add(mention.cue)
+    links = [_with_style(link, cues.get((link.key, link.paper_id), set())) for link in links]
+    direct: defaultdict[str, set[str]] = defaultdict(set)  # key -> papers naming it
+    for link in links:
+        direct[link.key].add(link.paper_id)
+    phrases: list[tuple[PaperEntity, str]] = []
+    for link in links:
+        entity = entities.get(link.key)
+        if entity is None or entity.type is EntityType.ORGANIZATION:
+            continue
+        if link.kind == "concept" or entity.kind == "concept":
+            for phrase in dict.fromkeys((*link.surfaces, entity.canonical)):
+                phrases.append((link, phrase))
+    first = {phrase: concept_key(phrase) for _, phrase in phrases}
+    known = set(entities) | {found.key for found in first.values() if found}
+    reached: defaultdict[str, dict[str, list[tuple[PaperEntity, str, ConceptKey]]]]
+    reached = defaultdict(dict)  # concept key -> paper -> the links and phrases reaching it
+    for link, phrase in phrases:
+        found = first[phrase]
+        if found and found.head_dropped:
+            found = concept_key(phrase, known=known)
+        if found is None or found.key == link.key or found.key in GENERIC_KEYS:
+            continue
+        target = entities.get(found.key)
+        if target is not None and target.type is EntityType.ORGANIZATION:
+            continue
+        if link.paper_id not in direct[found.key]:
+            reached[found.key].setdefault(link.paper_id, []).append((link, phrase, found))
+    added: list[PaperEntity] = []
+    changed: dict[str, Entity] = {}
+    for key, by_paper in sorted(reached.items()):
+        if key not in entities and len(by_paper) < 2:
+            continue  # a key only one paper reaches joins nothing
+        names = sorted({phrase for ways in by_paper.values() for _, phrase, _ in ways})
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        entity = entities.get(key) or _new_concept(
+            key, [entities[ways[0][0].key] for ways in by_paper.values()]
+        )
+        line = f"concept key of {len(names)} phrase(s): {shown}"
+        changed[key] = replace(entity, formed=(*entity.formed, line))
+        for _, ways in sorted(by_paper.items()):
+            first_link = ways[0][0]
+            styles = {found.style for _, _, found in ways}
+            style = () if "" in styles else (min(styles),)
+            added.append(
+                replace(
+                    first_link,
+                    key=key,
+                    count=sum({id(link): link.count for link, _, _ in ways}.values()),
+                    surfaces=tuple(sorted({phrase for _, phrase, _ in ways})),
+                    proposed=False,
+                    via=(CONCEPT_VIA, *style),
+                    kind="concept",
+                )
+            )
+    return links + added, changed
+
+
+def _with_style(link: PaperEntity, cues: set[str]) -> PaperEntity:
+    """The link with the cue word in its ``via`` when the paper names the entity only as
+    ``X-style``, ``X-based``, ``X-like`` or ``X-inspired`` (``GRPO-style objective``)."""
+    if not cues or not cues <= STYLE_CUES:
+        return link
+    return replace(link, via=(*link.via, *sorted(cues)))
+
+
+def _content_words(phrase: str) -> tuple[list[str], str] | None:
+    """Steps 1 to 3: the phrase's words before a function word, singular, without
+    leading determiners, evaluative adjectives or a gerund; and the cue of an ``X-based``
+    undone ("" if none)."""
+    if not phrase.split() or phrase.split()[0].casefold() in _FUNCTION_WORDS:
+        return None
+    kept: list[str] = []
+    for raw in phrase.split():
+        word = raw.strip(".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019`*")
+        lower = word.casefold()
+        if not word or lower in _FUNCTION_WORDS:
+            break
+        if kept or lower not in _LEADING:
+            kept.append(word)
+    if len(kept) >= 4 and kept[0].casefold().endswith("ing"):
+        kept = kept[1:]  # learning bimanual manipulation: about bimanual manipulation
+    words = []
+    style = ""
+    for word in kept:
+        if match := _STYLE.match(word):
+            word, style = match.group(1), match.group(2).casefold()
+        words.append(_singular(word))
+    return (words, style) if words else None
+
+
+def _singular(word: str) -> str:
+    """``policies``: ``policy``; ``approaches``: ``approach``; ``robotics``, ``LLMs`` stay
+    for :func:`kg.names.name_key`."""
+    head, _, last = word.rpartition("-")
+    lower = last.casefold()
+    if not last.isalpha() or last[1:] != last[1:].casefold():
+        return word  # an acronym (LLMs) or a name: name_key knows its plural
+    if _SINGULAR_S.fullmatch(lower) or not lower.endswith("s"):
+        return word
+    if lower.endswith("ies"):
+        last = last[:-3] + "y"
+    elif lower.endswith(("sses", "ches", "shes", "xes")):
+        last = last[:-2]
+    else:
+        last = last[:-1]
+    return f"{head}-{last}" if head else last
+
+
+def _adjective(word: str) -> bool:
+    """Whether a modifier is shaped like an adjective (``dexterous``, ``robotic``, ``neural``),
+    not a noun (``retrieval``) or a name (``Transformer``)."""
+    lower = american(word.casefold())
+    if word[1:] != word[1:].casefold() or "-" in word:
+        return False
+    return _ADJECTIVE.fullmatch(lower) is not None and lower not in _NOT_ADJECTIVES
+
+
+def _new_concept(key: str, children: list[Entity]) -> Entity:
+    """The entity of a concept key no paper names, as its narrower phrases spell it."""
+    type_ = max(
+        {c.type for c in children}, key=lambda t: (sum(c.type is t for c in children), t.value)
+    )
+    return Entity(key=key, canonical=key, name=key, type=type_, aliases=(), kind="concept")
