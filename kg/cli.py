@@ -615,8 +615,20 @@ def entities_show(name: str, db: str, as_json: bool) -> None:
     if as_json:
         click.echo(printable_json([asdict(r) for r in reports]))
         return
+    if len(reports) > 1:  # several answer to the name: all of them first, in one line each
+        _echo_text(f"{len(reports)} entities go by {name!r}, most papers first:")
+        for report in reports:
+            formed = "; ".join(report.formed[:2]) + ("; ..." if len(report.formed) > 2 else "")
+            _echo_text(
+                f"  {report.name}  [{report.type}, {report.kind}]  {report.paper_count} "
+                f"paper(s)  {report.canonical}  formed by: {formed or '-'}"
+            )
+        click.echo()
     for report in reports:
-        _echo_text(f"{report.name}  [{report.type}]  {report.canonical}  (key: {report.key})")
+        _echo_text(
+            f"{report.name}  [{report.type}, {report.kind}]  {report.canonical}  "
+            f"(key: {report.key}; {report.paper_count} paper(s))"
+        )
         _echo_text(f"  also called: {', '.join(report.aliases) or '-'}")
         _echo_text(f"  spelled in papers: {', '.join(report.spellings) or '-'}")
         _echo_text("  formed by:" + ("" if report.formed else " -"))

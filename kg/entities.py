@@ -18,6 +18,8 @@ class EntityReport:
     canonical: str
     name: str
     type: str
+    kind: str  # named, concept or ambiguous (a bare acronym with no dominant meaning, #18)
+    paper_count: int
     aliases: tuple[str, ...]
     formed: tuple[str, ...]  # merge reasons (kg/formed.py): acronym, spelling, override, ...
     papers: list[dict[str, Any]]  # paper, title, count, surfaces, proposed, via, evidence
@@ -34,7 +36,8 @@ class EntityReport:
 
 
 def describe_entities(store: GraphStore, name: str) -> list[EntityReport]:
-    """Return every stored entity that goes by ``name`` (``MPI`` may be several)."""
+    """Return every stored entity that goes by ``name`` (``MPI`` may be several), the one
+    most papers mention first."""
     params = {"key": name_key(name), "name": name.casefold().replace("-", " ")}
     found = store.run(load_internal("lookup_entity").text, params).records()
     reports = []
@@ -49,6 +52,8 @@ def describe_entities(store: GraphStore, name: str) -> list[EntityReport]:
                 canonical=row["canonical"] or row["key"],
                 name=row["name"] or row["key"],
                 type=row["type"] or "",
+                kind=row["kind"] or "named",
+                paper_count=int(row["papers"] or 0),
                 aliases=tuple(row["aliases"] or ()),
                 formed=tuple(row["formed"] or ()),
                 papers=papers,

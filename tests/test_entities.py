@@ -55,7 +55,8 @@ def test_show_prints_the_parent_and_its_variants(sample_db: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:5] == [
-        "Nemotron-Terminal  [Model]  Nemotron-Terminal  (key: nemotron terminal)",
+        "Nemotron-Terminal  [Model, named]  Nemotron-Terminal  "
+        "(key: nemotron terminal; 1 paper(s))",
         "  also called: -",
         "  spelled in papers: Nemotron-Terminal",
         "  formed by: -",
@@ -155,3 +156,37 @@ def test_neo4j_import_files_carry_the_merge_reasons(nlp) -> None:  # type: ignor
     assert (
         sorted(r[via] for r in mentions.rows if r[1] == key)[-1] == f"ner{ARRAY_DELIMITER}override"
     )
+
+
+def test_show_lists_every_entity_answering_to_a_name(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Three entities go by GT: two meanings and the ambiguous bare acronym (#18)."""
+    import subprocess
+    import sys
+
+    texts = [
+        *["We compare predictions with the ground truth (GT) labels."] * 3,
+        *["We model the auction with game theory (GT)."] * 2,
+        "Unlike the GT-based baseline, ours needs no labels.",
+    ]
+    papers = [Paper(paper_id(f"P{i}"), f"P{i}", t) for i, t in enumerate(texts)]
+    db = tmp_path / "kg.db"
+    with FalkorStore(db) as store:
+        write_graph(store, link(extract(nlp, papers)))
+    kg = [sys.executable, "-m", "kg", "entities", "show", "GT", "--db", str(db)]
+    shown = subprocess.run(kg, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert shown[:4] == [
+        "3 entities go by 'GT', most papers first:",
+        "  ground truth  [Method, named]  3 paper(s)  ground truth  "
+        "formed by: acronym GT = ground truth",
+        "  game theory  [Method, named]  2 paper(s)  game theory  "
+        "formed by: acronym GT = game theory",
+        "  GT  [Method, ambiguous]  1 paper(s)  GT  formed by: ambiguous acronym GT: no dominant "
+        "meaning among ground truth (3); game theory (2)",
+    ]
+    assert "GT  [Method, ambiguous]  GT  (key: gt; 1 paper(s))" in shown
+    as_json = subprocess.run([*kg, "--json"], capture_output=True, text=True, check=True).stdout
+    assert [(r["key"], r["kind"], r["paper_count"]) for r in json.loads(as_json)] == [
+        ("ground truth", "named", 3),
+        ("game theory", "named", 2),
+        ("gt", "ambiguous", 1),
+    ]
