@@ -44,11 +44,14 @@ WITH e, idf, x, y
 WHERE x.id < y.id
 WITH e, idf, x.id AS a, y.id AS b, CASE WHEN x.w < y.w THEN x.w ELSE y.w END AS w,
      [s IN [x.via, y.via] WHERE s <> ''] AS ways
+WITH a, b, e, idf, w, ways, toInteger(round(w * 100)) AS cents
 WITH a, b, e.name AS name, idf * w AS gain,
      e.name + CASE WHEN size(ways) = 0 THEN ''
                    ELSE ' (' + reduce(t = ways[0], s IN ways[1..] | t + '; ' + s)
-                        + CASE WHEN w < 1.0 THEN ', x0.' + toString(toInteger(round(w * 10)))
-                               ELSE '' END + ')' END
+                        + CASE WHEN cents >= 100 THEN ''
+                               WHEN cents % 10 = 0 THEN ', x0.' + toString(cents / 10)
+                               WHEN cents < 10 THEN ', x0.0' + toString(cents)
+                               ELSE ', x0.' + toString(cents) END + ')' END
      AS reason
 ORDER BY a, b, gain DESC, name
 WITH a, b, collect(name) AS shared, collect(reason) AS why, sum(gain) AS score

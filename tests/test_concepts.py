@@ -1,0 +1,134 @@
+"""Concept keys (#18): generic phrases reach the concept they name, and link their papers to it."""
+
+import pytest
+
+from kg.link.concepts import concept_key, concept_links
+from kg.models import Entity, EntityType, Mention, PaperEntity
+from kg.specificity import GENERIC_KEYS, is_specific
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "bimanual dexterous manipulation",
+        "Bimanual Robotic Manipulation",
+        "bimanual manipulations",
+        "learning bimanual robotic manipulation",
+        "bimanual manipulation for household tasks",
+    ],
+)
+def test_phrases_of_bimanual_manipulation_reach_it(phrase: str) -> None:
+    found = concept_key(phrase)
+    assert found is not None and found.key == "bimanual manipulation"
+
+
+def test_a_generic_head_goes_only_when_the_corpus_knows_the_rest() -> None:
+    known = {"bimanual manipulation"}
+    assert concept_key("bimanual manipulation policy", known=known).key == "bimanual manipulation"  # type: ignore[union-attr]
+    assert concept_key("bimanual manipulation policy").key == "bimanual manipulation policy"  # type: ignore[union-attr]
+    # Two words stay two words: a diffusion policy is no "diffusion".
+    assert concept_key("diffusion policies", known={"diffusion"}).key == "diffusion policy"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "key"),
+    [
+        ("dense retrieval model", "dense retrieval model"),  # retrieval is a noun
+        ("natural language processing", "natural language processing"),
+        ("vision Transformer encoder", "vision transformer encoder"),  # a name stays
+        ("multi-agent reinforcement learning", "multi agent reinforcement learning"),
+        ("a novel contact-rich assembly", "contact rich assembly"),
+        ("mathematical reasoning capabilities", "mathematical reasoning capability"),
+        ("robotics foundation models", "robotics foundation model"),  # robotics is no plural
+    ],
+)
+def test_words_that_carry_meaning_stay(phrase: str, key: str) -> None:
+    assert concept_key(phrase).key == key  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "phrase", ["learning", "accuracy", "of the model", "the robustness of LLMs"]
+)
+def test_one_word_is_no_concept_key(phrase: str) -> None:
+    assert concept_key(phrase) is None
+
+
+def test_x_based_reaches_x_and_says_so() -> None:
+    found = concept_key("diffusion-based policies")
+    assert found is not None and (found.key, found.style) == ("diffusion policy", "based")
+    assert concept_key("diffusion policies").style == ""  # type: ignore[union-attr]
+
+
+def entity(name: str, kind: str = "concept", type_: EntityType = EntityType.TASK) -> Entity:
+    from kg.names import name_key
+
+    return Entity(name_key(name), name, name, type_, (), kind=kind)
+
+
+def link(paper: str, e: Entity, *surfaces: str) -> PaperEntity:
+    return PaperEntity(
+        paper, e.key, 1, f"{paper} uses {e.name}.", surfaces or (e.name,), "abstract", 0, 5,
+        False, via=("ner",), kind=e.kind,
+    )  # fmt: skip
+
+
+def test_papers_reach_a_key_no_paper_names_when_two_do() -> None:
+    dexterous = entity("bimanual dexterous manipulation")
+    robotic = entity("Robotic Manipulation")  # the catalog's name for the second paper's phrase
+    lone = entity("trimanual dexterous grasping")
+    entities = {e.key: e for e in (dexterous, robotic, lone)}
+    links = [
+        link("p1", dexterous),
+        link("p2", robotic, "bimanual robotic manipulation"),
+        link("p3", lone),
+    ]
+    linked, changed = concept_links(entities, links, {})
+    added = [x for x in linked if x.key == "bimanual manipulation"]
+    assert [(x.paper_id, x.via, x.surfaces) for x in added] == [
+        ("p1", ("concept",), ("bimanual dexterous manipulation",)),
+        ("p2", ("concept",), ("bimanual robotic manipulation",)),
+    ]
+    key = changed["bimanual manipulation"]
+    assert (key.kind, key.type) == ("concept", EntityType.TASK)
+    assert key.formed == (
+        "concept key of 2 phrase(s): "
+        "bimanual dexterous manipulation, bimanual robotic manipulation",
+    )
+    # One paper reaching a key joins nothing: no node for "trimanual grasping".
+    assert "trimanual grasping" not in changed and len(linked) == len(links) + 2
+
+
+def test_a_key_the_corpus_names_takes_one_paper_and_generic_keys_none() -> None:
+    named = entity("diffusion policy", kind="named", type_=EntityType.METHOD)
+    phrase = entity("diffusion-based policies", type_=EntityType.METHOD)
+    common = entity("large language models for reasoning")  # its key is a generic one
+    org = entity("Robotic Manipulation Lab", type_=EntityType.ORGANIZATION)
+    entities = {e.key: e for e in (named, phrase, common, org)}
+    links = [link("p1", named), link("p2", phrase), link("p3", common), link("p4", org)]
+    linked, changed = concept_links(entities, links, {})
+    added = linked[len(links) :]
+    assert [(x.paper_id, x.key, x.via) for x in added] == [
+        ("p2", "diffusion policy", ("concept", "based"))
+    ]
+    assert "large language model" in GENERIC_KEYS and set(changed) == {"diffusion policy"}
+
+
+def test_a_paper_that_names_an_entity_only_as_x_style_says_so() -> None:
+    grpo = entity("GRPO", kind="named", type_=EntityType.METHOD)
+    links = [link("p1", grpo), link("p2", grpo)]
+
+    def mention(paper: str, cue: str) -> Mention:
+        return Mention(paper, "GRPO", EntityType.METHOD, "GRPO", 0, 4, "s", rule="catalog", cue=cue)
+
+    mentions = {grpo.key: [mention("p1", "style"), mention("p2", "style"), mention("p2", "")]}
+    linked, _ = concept_links({grpo.key: grpo}, links, mentions)
+    assert [x.via for x in linked] == [("ner", "style"), ("ner",)]
+
+
+def test_specific_means_rare_enough_and_not_generic() -> None:
+    assert is_specific("bimanual manipulation", 2, 12)
+    assert not is_specific("bimanual manipulation", 1, 12)  # joins nothing
+    assert not is_specific("accuracy", 2, 12) and not is_specific("llm", 2, 12)
+    assert not is_specific("diffusion policy", 7, 600)  # more than 5, and more than 1%
+    assert is_specific("diffusion policy", 400, 51_584) and not is_specific("x", 600, 51_584)
+    assert not is_specific("mpi", 3, 100, kind="ambiguous")
