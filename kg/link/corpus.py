@@ -12,7 +12,6 @@ from kg.extract.patterns import normalise_url
 from kg.extract.proposals import says_proposed
 from kg.extract.sentences import Sentences, sentence_starts
 from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
-from kg.link.concepts import concept_links
 from kg.link.definitions import restore_definitions
 from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.link.provenance import mention_id, reasons, via
@@ -185,10 +184,6 @@ def link(
     # Sizes, versions, families and affixes: UniGRPO -> GRPO, LLaMA-3-7B -> LLaMA-3 (#5).
     variants, parents = find_variants(entities, catalog)
     entities.update(parents)
-    # Concept phrases reach their concept key: bimanual dexterous manipulation -> bimanual
-    # manipulation (#18, kg.link.concepts).
-    links, concepts = concept_links(entities, links, by_key)
-    entities.update(concepts)
     return Graph(papers, entities, links, affiliations, repositories, variants)
 
 
@@ -331,13 +326,14 @@ def corpus_meanings(
 
 
 def dominant_meaning(
-    meanings: Meanings, *, share: float = DOMINANT_SHARE, uses: int = DOMINANT_USES
+    meanings: Meanings, *, share: float | None = None, uses: int | None = None
 ) -> str | None:
     """The meaning a bare use of the short form takes, or None when none is dominant.
 
     Dominant: at least ``share`` of the papers defining the short form give that
     meaning, and the papers using it bare are no more than ``uses`` per paper that
-    defines it so.
+    defines it so (by default :data:`DOMINANT_SHARE` and :data:`DOMINANT_USES`, read
+    when called: ``benchmarks/acronym_loo.py`` tries others).
 
     >>> gt = Meanings("GT", {"ground truth": {"a", "b", "c"}, "game theory": {"d"}}, {}, bare=9)
     >>> dominant_meaning(gt) is None, dominant_meaning(gt, share=0.75)
@@ -346,6 +342,8 @@ def dominant_meaning(
     >>> dominant_meaning(ai) is None, dominant_meaning(replace(ai, bare=20))
     (True, 'Ada Initiative')
     """
+    share = DOMINANT_SHARE if share is None else share
+    uses = DOMINANT_USES if uses is None else uses
     if not meanings.papers:
         return None
     ranked = sorted(meanings.papers.items(), key=lambda item: (-len(item[1]), item[0]))
