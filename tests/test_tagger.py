@@ -13,10 +13,12 @@ from thinc.api import Adam
 from kg.errors import ModelError
 from kg.extract.crf import Tagset, crf_gradients, viterbi
 from kg.extract.features import emissions, featurize
-from kg.extract.pipeline import _add_model_spans
+from kg.extract.pipeline import Candidate, _add_model_spans
 from kg.extract.tagger import EntityTagger
+from kg.models import EntityType
 
 RNG = np.random.default_rng(7)
+DATASET, TASK = EntityType.DATASET, EntityType.TASK
 
 
 def random_scores(tags: Tagset) -> tuple[np.ndarray, ...]:
@@ -174,8 +176,10 @@ def test_a_model_trained_with_other_features_is_refused(tmp_path: Path) -> None:
         spacy.load(tmp_path / "model")
 
 
-def tagged_then_combined(text: str, ents: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """kg's combination of the tagger's spans ``ents`` (phrase, label; no rule spans)."""
+def tagged_then_combined(
+    text: str, ents: list[tuple[str, str]], rules: list[Candidate] | None = None
+) -> list[tuple[str, str]]:
+    """kg's combination of the tagger's spans ``ents`` (phrase, label) and rule spans."""
     doc = spacy.blank("en")(text)
     spans, at = [], 0
     for phrase, label in ents:
@@ -183,7 +187,8 @@ def tagged_then_combined(text: str, ents: list[tuple[str, str]]) -> list[tuple[s
         spans.append(doc.char_span(at, at + len(phrase), label=label))
         at += len(phrase)
     doc.ents = spans
-    return [(text[c.start : c.end], c.type.value) for c in _add_model_spans(doc, [])]
+    found = _add_model_spans(doc, rules or [])
+    return [(text[c.start : c.end], c.type.value if c.type else "") for c in found]
 
 
 def test_a_dataset_list_sharing_a_dataset_head_is_one_mention() -> None:
@@ -202,4 +207,23 @@ def test_a_dataset_list_sharing_a_dataset_head_is_one_mention() -> None:
         ("Zap corpus", "Dataset"),
         ("AbcQA", "Dataset"),
         ("XyzQA", "Dataset"),
+    ]
+
+
+def test_a_catalog_dataset_the_tagger_calls_a_method_stays_a_dataset() -> None:
+    text = "We fine-tune Zorb on FooQA and BarQA with dropout."
+    rules = [
+        Candidate(
+            text.index("FooQA"), text.index("FooQA") + 5, "catalog", DATASET, "FooQA", weight=3
+        ),
+        Candidate(
+            text.index("dropout"), text.index("dropout") + 7, "catalog", TASK, "dropout", weight=3
+        ),
+    ]
+    ents = [("Zorb", "MODEL"), ("FooQA", "METHOD"), ("BarQA", "METHOD"), ("dropout", "METHOD")]
+    assert tagged_then_combined(text, ents, rules) == [
+        ("Zorb", "Model"),
+        ("FooQA", "Dataset"),  # the catalog's type
+        ("BarQA", "Method"),  # no rule: the tagger's
+        ("dropout", "Method"),  # a catalog task: the tagger's coarse type still wins
     ]
