@@ -5,7 +5,9 @@ the stored ones without repeating or contradicting them:
 
 - ``acronym PPO = Proximal Policy Optimization``: a paper defined the acronym.
 - ``corpus acronym PPO``: bare uses in papers that did not define it were linked to
-  the corpus's only long form.
+  the corpus's dominant long form (:func:`kg.link.corpus.dominant_meaning`).
+- ``ambiguous acronym GT: no dominant meaning among ground truth (12); game theory (5)``:
+  the entity of a bare acronym with several meanings, of kind ``ambiguous``.
 - ``same meaning: Reinforcement learning with verifiers``: another long form of the
   same acronym, with the same meaning (:func:`kg.link.aliases.same_meaning`).
 - ``spelling: Proximal Policy Optimisation``: a spelling with the same key
