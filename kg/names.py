@@ -39,7 +39,9 @@ FUNCTION_WORDS = frozenset(
     "to via vs with within without".split()
 )
 MAX_NAME_WORDS = 8  # a longer run of words is a sentence or a title, not a name
-_EDGE_PUNCTUATION = ".,;:!?\"()[]{}\u201c\u201d"  # around an edge word; ``A*`` keeps its star
+# A link, with or without its scheme: ``https://...``, ``www.x.org``, ``github.com/a/b``.
+_LINK = re.compile(r"://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|ai|edu|gov|co)(?:/|$)", re.I)
+_EDGE_PUNCTUATION = '.,;:!?"()[]{}\u201c\u201d'  # around an edge word; ``A*`` keeps its star
 _JOIN = re.compile(r"(?<!\d) | (?!\d)")  # a space not between two digits
 _DOT_ZERO = re.compile(r"(?<=\d)\.0(?![\d.])")
 
@@ -56,7 +58,7 @@ def is_name(name: str) -> bool:
     ...                       "Title\\n\\nAbstract", "a b c d e f g h i")]
     [False, False, False, False, False, False]
     """
-    if not name or "\n" in name or "\r" in name or "://" in name or "www." in name:
+    if not name or "\n" in name or "\r" in name or _LINK.search(name):
         return False  # a line break, or a link: links are Repository nodes
     text = name.strip()
     if not text or not (text[0].isalnum() or text[0] in "$\\"):

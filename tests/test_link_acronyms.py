@@ -121,3 +121,19 @@ def test_a_paper_s_own_definition_decides_for_any_mention_of_the_acronym(nlp) ->
     graph = link(extractions)
     assert linked(graph, game, "GT") == {"game theory"}
     assert "gt" not in graph.entities
+
+
+def test_a_link_is_only_a_repository(nlp) -> None:  # type: ignore[no-untyped-def]
+    # ``Code: https://...`` made ``Code`` an alias of an entity named by the link, which
+    # joined every paper saying "Code".
+    corpus = papers(
+        "We detect objects. Code: https://github.com/cod-e/detector.",
+        "Code and data are released.",
+    )
+    graph = link(extract(nlp, corpus))
+    names = [n for e in graph.entities.values() for n in (e.canonical, e.name, *e.aliases)]
+    assert not [n for n in names if "github" in n or n == "Code"]
+    assert [r.url for r in graph.repositories] == ["https://github.com/cod-e/detector"]
+    hand = Mention(corpus[1].id, "Code", EntityType.METHOD, "github.com/cod-e/detector", 0, 4, "s")
+    graph = link([PaperExtraction(corpus[1], [hand], [])])
+    assert graph.entities == {}

@@ -63,6 +63,8 @@ def test_linker_and_extractor_cut_the_same_sentence() -> None:
         "Existence and High Dimensional Consistency\n\nThis paper considers",  # a line break
         "Set-to-Sequence Neural Networks for Permutation Learning and Structure Prediction Now",
         "https://huggingface.co/spaces/uhhlt/CompUGE-Bench",  # a link: a Repository node
+        "github.com/owner/repo",
+        "www.example.org",
     ],
 )
 def test_what_is_no_name(name: str) -> None:
@@ -71,7 +73,16 @@ def test_what_is_no_name(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["PPO", "Proximal Policy Optimization", "3DGS", "$k$-means", "Chain-of-Thought", "A* search"],
+    [
+        "PPO",
+        "Proximal Policy Optimization",
+        "3DGS",
+        "$k$-means",
+        "Chain-of-Thought",
+        "A* search",
+        "Node.js",
+        "GPT-4o",
+    ],
 )
 def test_names_are_names(name: str) -> None:
     assert is_name(name)
