@@ -1,4 +1,5 @@
-// Entities several papers mention, optionally of one type, with the papers that share each.
+// Entities several papers mention, optionally of one type, with the papers that share each
+// and the entity's idf (kg/specificity.py).
 // @param type string = ""  Method, Dataset, Model, Task, Metric or Organization; empty for all
 // @param kind string = named  named (proper names), concept (generic phrases) or all
 // @param min_papers int = 2  fewest papers that must mention the entity
@@ -9,6 +10,6 @@ WITH e, p
 ORDER BY p.id
 WITH e, count(p) AS papers, collect(p.id) AS paper_ids, collect(p.title) AS titles
 WHERE papers >= $min_papers
-RETURN e.name AS entity, e.type AS type, papers, paper_ids, titles
+RETURN e.name AS entity, e.type AS type, papers, paper_ids, titles, e.idf AS idf
 ORDER BY papers DESC, entity
 LIMIT $limit
