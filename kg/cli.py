@@ -373,7 +373,9 @@ def _print_extractions(extractions: Iterable[Any], as_json: bool) -> None:
     help="Query parameter (repeatable).",
 )
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print rows (with --list: the queries) as JSON."
+)
 @click.option(
     "--list", "list_", is_flag=True, help="List the queries in cypher/ and their parameters."
 )
@@ -391,6 +393,20 @@ def query(
     from kg.query import bind_params, list_queries, load_query
 
     if list_ or not name:
+        if as_json:
+            listed = [
+                {
+                    "name": q.name,
+                    "description": q.description,
+                    "params": [
+                        {"name": p.name, "type": p.type, "default": p.default, "help": p.help}
+                        for p in q.params
+                    ],
+                }
+                for q in list_queries()
+            ]
+            click.echo(printable_json(listed, indent=2))
+            return
         for q in list_queries():
             click.echo(f"{q.name}\n    {q.description}")
             for p in q.params:
@@ -556,12 +572,14 @@ for _format, _help in FILE_FORMATS.items():
 
 @cli.command()
 @db_option
-def stats(db: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def stats(db: str, as_json: bool) -> None:
     """Count what the graph holds: nodes by label, relationships by type, top entities.
 
     \b
     Example:
         kg stats --db kg.db
+        kg stats --db kg.db --json
     """
     from kg.query import load_internal, load_query
 
@@ -570,6 +588,15 @@ def stats(db: str) -> None:
         rels = store.run(load_internal("stats_relationships").text)
         top = store.run(load_query("top_entities").text, {"type": "", "kind": "named", "limit": 10})
         kinds = store.run(load_internal("stats_kinds").text)
+    if as_json:
+        document = {
+            "labels": labels.records(),
+            "relationships": rels.records(),
+            "kinds": kinds.records(),
+            "top_named_entities": top.records(),
+        }
+        click.echo(printable_json(document, indent=2))
+        return
     click.echo(_table(labels.columns, labels.rows))
     click.echo()
     click.echo(_table(rels.columns, rels.rows))
@@ -578,6 +605,64 @@ def stats(db: str) -> None:
     click.echo()
     click.echo("Most mentioned named entities (concepts: kg query top_entities -p kind concept):")
     click.echo(_table(top.columns, top.rows))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def status(as_json: bool) -> None:
+    """List the embedded servers kg keeps warm: database, pid, socket, idle time left.
+
+    A server stays up KG_SERVER_IDLE seconds (default 300; 0: none is kept) after a
+    command, so that the next command on the same database answers without loading it.
+
+    \b
+    Example:
+        kg status
+        kg status --json
+    """
+    from kg.store.warm import servers
+
+    running = servers()
+    if as_json:
+        click.echo(printable_json([s.as_dict() for s in running], indent=2))
+        return
+    if not running:
+        click.echo("No embedded server is running.")
+        return
+    columns = ["database", "pid", "state", "idle left", "socket"]
+    rows = [
+        [s.db, s.pid, s.state, "" if s.idle_left is None else f"{s.idle_left:.0f} s", s.socket]
+        for s in running
+    ]
+    click.echo(_table(columns, rows, width=200))
+
+
+@cli.command()
+@db_option
+@click.option("--all", "all_", is_flag=True, help="Stop every server kg started, of any database.")
+@click.option(
+    "--wait",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for a command still using a database.",
+)
+def stop(db: str, all_: bool, wait: float) -> None:
+    """Stop the embedded server kg keeps warm for a database (--all: for every one).
+
+    \b
+    Example:
+        kg stop --db kg.db
+    """
+    from kg.store.warm import stop as stop_servers
+
+    stopped, busy = stop_servers(None if all_ else Path(db), wait=wait)
+    for server in stopped:
+        click.echo(printable(f"Stopped the server of {server.db} (pid {server.pid})."))
+    if not stopped and not busy:
+        click.echo("No embedded server was running" + ("." if all_ else f" for {printable(db)}."))
+    if busy:
+        raise KgError("; ".join(str(e) for e in busy))
 
 
 @cli.group(cls=KgGroup)

@@ -1,5 +1,6 @@
 """Shared fixtures: the sample page, and one graph built from it for the whole session."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from kg.store import FalkorStore, write_graph
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "daily_papers_page.txt"
 SHARED = ROOT.parent / "shared" / "data"
+
+# Every embedded server stops when its command ends (the `kg` commands the tests run, in
+# this process or as subprocesses, inherit it): no test leaves a warm server running.
+# tests/test_warm.py sets its own idle periods.
+os.environ["KG_SERVER_IDLE"] = "0"
 
 
 @pytest.fixture(scope="session")

