@@ -247,18 +247,32 @@ def build(
         written = store_graph(store, graph, batch_size=batch_size)
         counts = _counts(store)
         if html:
-            from kg.export import ViewSpec, read_view, write_html
+            from dataclasses import replace
 
-            view, notes = read_view(store, ViewSpec(top=BUILD_VIEW_TOP))
-            write_html(view, html, notes=notes)
+            from kg.export import AUTO_VIEW, ViewSpec, read_view, resolve_view, write_html
+
+            # The concept map above 2,000 papers; below, the bipartite view of at most
+            # BUILD_VIEW_TOP nodes (#19).
+            spec = resolve_view(store, ViewSpec(view=AUTO_VIEW))
+            if spec.view != "map":
+                spec = replace(spec, top=BUILD_VIEW_TOP)
+            view, notes = read_view(store, spec)
+            is_map = bool(view.graph.get("map"))
+            title = "kg: concept map" if is_map else "kg: bipartite view"
+            html_stats = write_html(view, html, title=title, notes=notes)
     click.echo(
         f"Stored {len(graph.papers)} papers{_unchanged(written)}, {len(graph.entities)} "
         f"entities and {len(graph.repositories)} repository links in {where} "
         f"({counts['nodes']} nodes, {counts['relationships']} relationships in the database)."
     )
     if html:
-        cut = any("most connected" in note for note in notes)
-        kept = f" (its {BUILD_VIEW_TOP} most connected nodes: see kg export html)" if cut else ""
+        if is_map:
+            kept = f" (a concept map of its {html_stats.nodes} top terms: see kg export html)"
+        else:
+            cut = any("most connected" in note for note in notes)
+            kept = (
+                f" (its {BUILD_VIEW_TOP} most connected nodes: see kg export html)" if cut else ""
+            )
         click.echo(f"Wrote the HTML view to {html}{kept}.")
 
 
@@ -434,15 +448,23 @@ def export() -> None:
     """
 
 
-def view_options(command: Any) -> Any:
-    """Add the options every export shares: which view, and what to keep in it."""
+def view_options(command: Any, *, auto: bool = False) -> Any:
+    """Add the options every export shares: which view, and what to keep in it.
+
+    ``auto``: the default view is ``auto``, the concept map above OVERVIEW_PAPERS papers
+    and the bipartite view below (`kg export html`, #19).
+    """
+    from kg.export import AUTO_VIEW, OVERVIEW_PAPERS
+
+    views = {AUTO_VIEW: f"map above {OVERVIEW_PAPERS:,} papers, else bipartite"} if auto else {}
+    views.update(VIEWS)
     options = [
         click.option(
             "--view",
-            type=click.Choice(list(VIEWS)),
-            default=DEFAULT_VIEW,
+            type=click.Choice(list(views)),
+            default=AUTO_VIEW if auto else DEFAULT_VIEW,
             show_default=True,
-            help="; ".join(f"{view}: {what}" for view, what in VIEWS.items()) + ".",
+            help="; ".join(f"{view}: {what}" for view, what in views.items()) + ".",
         ),
         click.option("--entity", help="Ego view: centre on this entity (name or alias)."),
         click.option("--paper", help="Ego view: centre on this paper id."),
@@ -463,9 +485,8 @@ def view_options(command: Any) -> Any:
         click.option(
             "--kind",
             type=click.Choice(VIEW_KINDS),
-            default="named",
-            show_default=True,
-            help="Entities shown: named (proper names), concept (generic phrases) or all.",
+            help="Entities shown: named (proper names), concept (generic phrases) or all "
+            "[default: named; map: all].",
         ),
         click.option(
             "--min-weight",
@@ -476,7 +497,11 @@ def view_options(command: Any) -> Any:
         ),
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Papers on or after."),
         click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Papers on or before."),
-        click.option("--top", type=click.IntRange(min=1), help="Keep the N most connected nodes."),
+        click.option(
+            "--top",
+            type=click.IntRange(min=1),
+            help="Keep the N most connected nodes (map: the N top terms, default 300).",
+        ),
         db_option,
     ]
     for option in reversed(options):
@@ -507,9 +532,14 @@ def _read_view(db: str, options: dict[str, Any]) -> Any:
         return read_view(store, spec)
 
 
+def html_view_options(command: Any) -> Any:
+    """The view options of `kg export html`: the default view depends on the graph's size."""
+    return view_options(command, auto=True)
+
+
 @export.command("html")
 @click.argument("out", type=click.Path(dir_okay=False))
-@view_options
+@html_view_options
 @click.option(
     "--colour",
     type=click.Choice(list(COLOURINGS)),
@@ -527,6 +557,9 @@ def _read_view(db: str, options: dict[str, Any]) -> Any:
 def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> None:
     """Write an interactive HTML view (works offline): by default, which papers share what.
 
+    Above 2,000 papers the default is the concept map: the top terms, joined by the papers
+    that name both, in labelled clusters; a click on a term lists its papers.
+
     \b
     Example:
         kg export html overlap.html --db kg.db
@@ -537,7 +570,9 @@ def export_html(out: str, db: str, colour: str, size: str, **options: Any) -> No
 
     _check_export(out)
     view, notes = _read_view(db, options)
-    title = f"kg: {options['view']} view"
+    title = "kg: concept map" if view.graph.get("map") else f"kg: {options['view']} view"
+    if not view.graph.get("map") and options["view"] == "auto":
+        title = "kg: bipartite view"
     stats = write_html(view, out, title=title, colour=colour, size=size, notes=notes)
     for note in stats.notes:
         click.echo(f"note: {printable(note)}", err=True)

@@ -98,8 +98,10 @@ def render_html(
     size: str = "degree",
     notes: list[str] | None = None,
 ) -> tuple[str, ViewStats]:
-    """Return the page for ``view`` and what it shows."""
+    """Return the page for ``view`` and what it shows (a concept map draws as one, #19)."""
     notes = list(notes or [])
+    if view.graph.get("map"):
+        return _render_map(view, title=title, notes=notes)
     n = view.number_of_nodes()
     physics = n <= PHYSICS_NODE_LIMIT
     positions: dict[Any, tuple[float, float]] = {}
@@ -155,6 +157,87 @@ def render_html(
         stats=stats,
     )
     return html, stats
+
+
+def _render_map(view: nx.Graph, *, title: str, notes: list[str]) -> tuple[str, ViewStats]:
+    """The concept map (kg.export.overview): positions, colours and clusters come with it."""
+    ids = {node: i for i, node in enumerate(view)}
+    nodes = [
+        {
+            "id": ids[node],
+            "label": data["label"],
+            "name": data["label"],
+            "title": data["title"],
+            "color": data["colour"],
+            "value": math.sqrt(data["papers"]),
+            "count": data["papers"],
+            "papers": data["paper_ids"],
+            "x": data["x"],
+            "y": data["y"],
+            "search": data.get("search", data["label"]).casefold(),
+        }
+        for node, data in view.nodes(data=True)
+    ]
+    edges = []
+    for u, v, data in view.edges(data=True):
+        same = view.nodes[u]["community"] == view.nodes[v]["community"]
+        # Links within a community in its colour, the others faint: the clusters stand out.
+        colour = {"color": view.nodes[u]["colour"], "opacity": 0.5} if same else {"opacity": 0.18}
+        edges.append(
+            {
+                "from": ids[u],
+                "to": ids[v],
+                "value": data["weight"],
+                "title": data["title"],
+                "color": colour,
+            }
+        )
+    n = view.number_of_nodes()
+    stats = ViewStats(n, view.number_of_edges(), 0, n, False, notes)
+    communities = view.graph.get("communities", [])
+    lib = resources.files("pyvis").joinpath("lib/vis-9.1.2")
+    template = Template(
+        resources.files("kg").joinpath("templates/map.html").read_text("utf-8"), autoescape=True
+    )
+    html = template.render(
+        title=title,
+        vis_js=lib.joinpath("vis-network.min.js").read_text("utf-8"),
+        vis_css=lib.joinpath("vis-network.css").read_text("utf-8"),
+        nodes=_script_json(nodes),
+        edges=_script_json(edges),
+        clusters=_script_json([{"x": c["x"], "y": c["y"]} for c in communities]),
+        papers=_script_json(view.graph.get("papers", {})),
+        options=_script_json(_map_options()),
+        communities=communities,
+        other_terms=view.graph.get("other_terms", 0),
+        other_colour=OTHER_COLOUR,
+        stats=stats,
+    )
+    return html, stats
+
+
+def _map_options() -> dict[str, Any]:
+    """Static layout; label size follows papers and small labels wait for a closer zoom."""
+    return {
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
+        "layout": {"improvedLayout": False},
+        "edges": {
+            "color": {"color": "#9a9a9a", "highlight": "#333333", "opacity": 0.35},
+            "smooth": False,
+            "scaling": {"min": 0.5, "max": 5},
+        },
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": 1,
+            "scaling": {
+                "min": 5,
+                "max": 36,
+                "label": {"enabled": True, "min": 13, "max": 34, "drawThreshold": 8},
+            },
+            "font": {"strokeWidth": 3, "strokeColor": "#ffffff", "color": "#222222"},
+        },
+    }
 
 
 def _colours(view: nx.Graph, colour: str) -> tuple[dict[Any, str], list[tuple[str, str, int]]]:

@@ -1,7 +1,7 @@
 """Views of the paper-entity graph (overlap, concepts, bipartite, ego) and their filters."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -9,12 +9,14 @@ import networkx as nx
 
 from kg.errors import KgError
 from kg.export.graph import Node, read_graph
+from kg.export.overview import MAP_TERMS, OVERVIEW_PAPERS, count_papers, read_map
 from kg.models import EntityType
 from kg.names import name_key
 from kg.specificity import idf, is_specific
 from kg.store.base import GraphStore
 
 __all__ = [
+    "AUTO_VIEW",
     "DEFAULT_VIEW",
     "HUB_LIMIT",
     "VIEWS",
@@ -23,6 +25,7 @@ __all__ = [
     "ViewSpec",
     "build_view",
     "read_view",
+    "resolve_view",
 ]
 
 # view name -> what it draws (the help of `kg export --view`).
@@ -31,7 +34,11 @@ VIEWS: dict[str, str] = {
     "concepts": "entities named together",
     "bipartite": "papers and entities",
     "ego": "around --entity or --paper",
+    "map": "concept map: top terms joined by co-mentions, in clusters",
 }
+# The default of `kg export html` and `kg build --html` (#19): the concept map above
+# OVERVIEW_PAPERS papers, the bipartite view below.
+AUTO_VIEW = "auto"
 # The kinds of entity node a view can keep (ViewSpec.types): the entity types and repositories.
 VIEW_TYPES: tuple[str, ...] = (*(t.value for t in EntityType), "Repository")
 # Which entities a view shows (ViewSpec.kind): named entities by default, generic concepts
@@ -60,7 +67,7 @@ class ViewSpec:
     since: str | None = None  # ISO days, inclusive
     until: str | None = None
     top: int | None = None
-    kind: str = "named"  # named, concept or all (VIEW_KINDS)
+    kind: str | None = None  # named, concept or all (VIEW_KINDS); None: named (map: all)
 
 
 def build_view(graph: nx.Graph, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
@@ -70,6 +77,10 @@ def build_view(graph: nx.Graph, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
     ``mentions`` and ``degree``; every edge has ``weight`` and ``title``.
     """
     notes: list[str] = []
+    if spec.view == "map":
+        raise KgError("the concept map is read from the store: use read_view")
+    if spec.kind is None:
+        spec = replace(spec, kind="named")
     base = _filter_base(graph, spec, notes)
     centre: Node | None = None
     if spec.view == "bipartite":
@@ -329,6 +340,34 @@ def _strength(graph: nx.Graph, node: Node) -> float:
     return float(sum(w for _, _, w in graph.edges(node, data="weight")))
 
 
+def resolve_view(store: GraphStore, spec: ViewSpec) -> ViewSpec:
+    """``spec`` with the view ``auto`` decided: the concept map above OVERVIEW_PAPERS papers
+    (within the dates asked for), else the bipartite view."""
+    if spec.view != AUTO_VIEW:
+        return spec
+    papers = count_papers(store, since=spec.since, until=spec.until)
+    return replace(spec, view="map" if papers > OVERVIEW_PAPERS else DEFAULT_VIEW)
+
+
 def read_view(store: GraphStore, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
-    """Read the graph from ``store`` and build the view ``spec`` asks for (see build_view)."""
+    """Read what the view ``spec`` asks for from ``store`` and build it (see build_view).
+
+    The concept map (``map``, and ``auto`` above OVERVIEW_PAPERS papers) is selected in the
+    database (:mod:`kg.export.overview`); the other views read the graph into networkx.
+    """
+    spec = resolve_view(store, spec)
+    if spec.view == "map":
+        if spec.kind not in (None, *VIEW_KINDS):
+            raise KgError(
+                f"unknown entity kind {spec.kind!r}; choose one of {', '.join(VIEW_KINDS)}"
+            )
+        return read_map(
+            store,
+            terms=spec.top or MAP_TERMS,
+            kind=spec.kind or "all",
+            types=spec.types,
+            since=spec.since,
+            until=spec.until,
+            min_weight=spec.min_weight,
+        )
     return build_view(read_graph(store), spec)
