@@ -106,7 +106,7 @@ def link(
         if not mention.aliases and resolved.get(canonical) is not None:
             canonical = resolved[canonical] or canonical
         canonical_of[mention.canonical] = canonical
-    ambiguous_keys = {name_key(short) for short in ambiguous}
+    ambiguous_keys = {name_key(short): meanings[short] for short in sorted(ambiguous)}
 
     by_key: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
@@ -124,7 +124,7 @@ def link(
         joined[named].append(f"head noun: {key}")
     entities = {}
     kinds = {key: _paper_kinds(group) for key, group in by_key.items()}
-    for key in ambiguous_keys & set(by_key):
+    for key in ambiguous_keys.keys() & set(by_key):
         if not any(m.aliases for m in by_key[key]):  # bare uses only, no paper defines it here
             kinds[key] = dict.fromkeys(kinds[key], AMBIGUOUS)
     for key, group in by_key.items():
@@ -140,7 +140,7 @@ def link(
             joined=joined.get(key, ()),
         )
         if kind == AMBIGUOUS:
-            formed = (*formed, _ambiguity(key, meanings))
+            formed = (*formed, _ambiguity(ambiguous_keys[key]))
         entities[key] = replace(entity, formed=formed)
     entities = apply_to_entities(entities, overrides)
 
@@ -354,11 +354,8 @@ def dominant_meaning(
     return top
 
 
-def _ambiguity(key: str, meanings: Mapping[str, Meanings]) -> str:
+def _ambiguity(entry: Meanings) -> str:
     """The reason an entity is ambiguous: the meanings its short form has, most papers first."""
-    entry = next((m for s, m in meanings.items() if name_key(s) == key), None)
-    if entry is None:
-        return "ambiguous acronym"
     ranked = sorted(entry.papers.items(), key=lambda item: (-len(item[1]), item[0]))
     said = "; ".join(f"{long} ({len(papers)})" for long, papers in ranked[:5])
     more = f"; {len(ranked) - 5} more" if len(ranked) > 5 else ""
