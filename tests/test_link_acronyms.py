@@ -137,3 +137,13 @@ def test_a_link_is_only_a_repository(nlp) -> None:  # type: ignore[no-untyped-de
     hand = Mention(corpus[1].id, "Code", EntityType.METHOD, "github.com/cod-e/detector", 0, 4, "s")
     graph = link([PaperExtraction(corpus[1], [hand], [])])
     assert graph.entities == {}
+
+
+def test_quotes_and_dashes_around_a_long_form_go() -> None:
+    (a,) = papers('the "Human-Object Interaction (HOI) task')
+    start = a.abstract.index('"Human')
+    quoted = '"Human-Object Interaction'
+    long = Mention(a.id, quoted, EntityType.TASK, quoted, start, start + 25, "s", aliases=("HOI",))
+    graph = link([PaperExtraction(a, [long], [])])
+    (entity,) = graph.entities.values()
+    assert (entity.canonical, entity.aliases) == ("Human-Object Interaction", ("HOI",))

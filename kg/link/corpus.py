@@ -43,6 +43,7 @@ DOMINANT_USES = 20
 # Word-like tokens, as acronyms are written: GES, GPT-4, 3DGS, LLMs.
 _TOKEN = re.compile(r"(?<![\w-])[A-Za-z0-9][\w+&.-]*?[\w+](?![\w-])")
 # A number right before a token (``1.5 TB``, ``24\\,GB``, ``8~GPUs``) makes it a unit.
+_QUOTES = " \t\"'*`-\u2010\u2013\u2014\u201c\u201d\u2018\u2019"
 _ARTICLE = re.compile(r"(?:the|a|an)\s+", re.I)
 _AFTER_NUMBER = re.compile(r"\d(?:\s|~|\\,|\\ )*$")
 
@@ -454,6 +455,9 @@ def _named(mention: Mention) -> Mention | None:
     """
     if is_name(mention.canonical):
         return mention
+    cleaned = mention.canonical.strip(_QUOTES)  # ``"Human-Object Interaction``, ``-Restricted``
+    if cleaned != mention.canonical and is_name(cleaned):
+        return replace(mention, canonical=cleaned)
     if mention.aliases:  # a definition whose long form is no name: the short form alone
         text = mention.text.strip()
         return replace(mention, canonical=text, aliases=()) if is_name(text) else None
