@@ -73,18 +73,20 @@ def read_map(
     """Select the map's terms and their papers with Cypher and build the map (see map_view)."""
     dates = _dates(since, until)
     total = count_papers(store, since=since, until=until)
-    rows = store.run(
-        load_internal("view_map_terms").text,
-        {
-            "total": max(total, 1),
-            "kind": kind,
-            "types": ",".join(types),
-            "min_papers": MIN_PAPERS,
-            "generic": sorted(GENERIC_KEYS),
-            "limit": terms,
-            **dates,
-        },
-    ).records()
+    params = {
+        "kind": kind,
+        "types": ",".join(types),
+        "min_papers": MIN_PAPERS,
+        "generic": sorted(GENERIC_KEYS),
+        "limit": terms,
+    }
+    rows = []
+    if since is None and until is None:
+        # The papers and idf the store keeps on every entity (#18): no link is counted.
+        rows = store.run(load_internal("view_map_terms_stored").text, params).records()
+    if not rows:
+        params.update(total=max(total, 1), **dates)
+        rows = store.run(load_internal("view_map_terms").text, params).records()
     keys = [row["key"] for row in rows]
     papers_of = {
         key: list(papers)
@@ -126,13 +128,25 @@ def map_view(
     """
     notes: list[str] = []
     least = max(MIN_CO_MENTIONS, math.ceil(min_weight))
-    sets = {row["key"]: set(papers_of.get(row["key"], ())) for row in terms}
-    count = {key: len(s) for key, s in sets.items()}
+    # Each term's papers as the bits of one integer: co-mentions are popcounts of ANDs.
+    index: dict[str, int] = {}
+    for row in terms:
+        for p in papers_of.get(row["key"], ()):
+            index.setdefault(p, len(index))
+    bits: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for row in terms:
+        ids = {index[p] for p in papers_of.get(row["key"], ())}
+        mask = bytearray(len(index) // 8 + 1)
+        for i in ids:
+            mask[i >> 3] |= 1 << (i & 7)
+        bits[row["key"]] = int.from_bytes(mask, "little")
+        count[row["key"]] = len(ids)
     keys = [row["key"] for row in terms if count[row["key"]]]
     candidates: dict[str, list[tuple[float, int, str]]] = {key: [] for key in keys}
     co: dict[tuple[str, str], tuple[int, float]] = {}
     for a, b in combinations(keys, 2):
-        both = len(sets[a] & sets[b])
+        both = (bits[a] & bits[b]).bit_count()
         if both < least:
             continue
         # Association strength (van Eck & Waltman): co-mentions over what chance gives.
