@@ -52,8 +52,8 @@ def is_name(name: str) -> bool:
     Not when it holds a line break or a link, starts with punctuation, starts or ends with a
     function word (:data:`FUNCTION_WORDS`), or runs past :data:`MAX_NAME_WORDS` words.
 
-    >>> [is_name(n) for n in ("PPO", "Proximal Policy Optimization", "3DGS", "$k$-means")]
-    [True, True, True, True]
+    >>> [is_name(n) for n in ("PPO", "Proximal Policy Optimization", "3DGS", "AT", "OF")]
+    [True, True, True, True, True]
     >>> [is_name(n) for n in ("Investigating the", "On", "-shot", "an End-to-end Approach",
     ...                       "Title\\n\\nAbstract", "a b c d e f g h i")]
     [False, False, False, False, False, False]
@@ -66,8 +66,11 @@ def is_name(name: str) -> bool:
     words = text.split()
     if len(words) > MAX_NAME_WORDS:
         return False
-    edges = {w.strip(_EDGE_PUNCTUATION).casefold() for w in (words[0], words[-1])}
-    return not edges & FUNCTION_WORDS
+    for word in (words[0], words[-1]):
+        word = word.strip(_EDGE_PUNCTUATION)
+        if word.casefold() in FUNCTION_WORDS and not (len(word) > 1 and word.isupper()):
+            return False  # ``the``, ``On``; all capitals is an acronym: ``AT``, ``OF``, ``IT``
+    return True
 
 
 def is_plural_acronym(word: str) -> bool:

@@ -82,6 +82,9 @@ def test_what_is_no_name(name: str) -> None:
         "A* search",
         "Node.js",
         "GPT-4o",
+        "AT",  # all capitals: Adversarial Training, not the word ``at``
+        "OF",
+        "Flow OR",
     ],
 )
 def test_names_are_names(name: str) -> None:
