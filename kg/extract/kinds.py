@@ -49,6 +49,9 @@ _NAMING_RULES = frozenset(
     {"catalog", "acronym", "corpus-acronym", "model", "propose", "apposition", "url"}
 )
 _ACRONYM_RULES = frozenset({"acronym", "corpus-acronym"})
+# Rules whose mentions are not judged by their own form alone (a cue: by the name it
+# points at).
+_NOT_BY_FORM = _NAMING_RULES | _ACRONYM_RULES | {"cue"}
 # Of those, the rules that read the sentence around a span (``we propose a unified
 # framework``): a lowercase phrase they give is still a concept.
 _CONTEXT_RULES = frozenset({"propose", "apposition"})
@@ -155,6 +158,7 @@ _PREFIXES = frozenset("non anti pre post multi semi self cross sub super inter i
 # digits in one word (``Qwen3``, ``GPT-4``, ``LM1B``).
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]|[A-Z]{2}")
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+_DIGIT = re.compile(r"\d")
 _VERSION = re.compile(r"v?\d+(?:\.\d+)*[a-z]?|[IVX]+|\d+[BMK]|\(\w+\)")
 _URL = re.compile(r"^(?:https?://|www\.)|^(?:github\.com|huggingface\.co|gitlab\.com)/", re.I)
 _WORD_EDGES = "()[]{},;:.\"'"
@@ -229,6 +233,16 @@ def mention_kind(
     >>> mention_kind("Meanwhile", rule="propose"), mention_kind("End-to-End", section="title")
     ('concept', 'concept')
     """
+    if (
+        rule not in _NOT_BY_FORM
+        and text.islower()
+        and "/" not in text
+        and "www." not in text
+        and not _DIGIT.search(text)
+    ):
+        # Most mentions (the tagger's phrases): no capital, no digit, no URL, from a rule
+        # that does not name things. Generic or not, the form makes them a concept.
+        return CONCEPT
     # Only whether the mention opens its sentence depends on the sentence: the rest is
     # decided once per distinct mention (names repeat across a corpus's abstracts).
     aliases = tuple(aliases)
@@ -328,6 +342,9 @@ def _generic(text: str) -> bool:
     >>> _generic("GRPO"), _generic("Large Language Model Meta AI")
     (False, False)
     """
+    first_word = text.split(None, 1)
+    if not first_word or not _may_be_generic(first_word[0]):
+        return False  # most texts: the first word tells at once (cached per word)
     # ``Language Model (LM) agents``: without the acronym and the head, a generic phrase.
     words = [w for w in text.split() if not (w.startswith("(") and w.endswith(")"))]
     words = [w.strip(_WORD_EDGES) for w in words]
@@ -347,6 +364,23 @@ def _generic(text: str) -> bool:
             return False
         words.pop()  # ``VLA models``, ``LLM agents``: without the head
     return False
+
+
+@lru_cache(maxsize=1 << 16)  # the same first words recur in every abstract
+def _may_be_generic(word: str) -> bool:
+    """Whether a text starting with the whitespace-separated ``word`` may be generic: False
+    when :func:`_generic` would say no from its first word alone.
+
+    >>> _may_be_generic("policy"), _may_be_generic("Large"), _may_be_generic("LLMs")
+    (False, True, True)
+    """
+    if word.startswith("(") and word.endswith(")"):
+        return True  # left out of the words: the next one decides
+    word = word.strip(_WORD_EDGES)
+    if not word:
+        return False
+    first = _DASHES.split(word.casefold(), maxsplit=1)[0]
+    return first in _PHRASE_FIRSTS or first[:-1] in _PHRASE_FIRSTS or _generic_word(word)
 
 
 def _starts(sentence: str, text: str) -> bool:
@@ -369,6 +403,8 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     >>> _named_form("Hamiltonian Monte Carlo", title=False, initial=False)
     True
     """
+    if text.islower() and not _DIGIT.search(text):
+        return False  # no capital and no digit (most phrases): no word has a name's shape
     words = [w.strip(_WORD_EDGES) for w in text.split()]
     words = [w for w in words if w]
     if not words:
