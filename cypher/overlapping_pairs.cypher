@@ -11,8 +11,8 @@
 // @param kind string = all  named (proper names), concept (generic phrases) or all
 // @param max_papers int = 50  ignore entities mentioned by more papers than this
 // @param variant_weight float = 0.5  what an entity reached through a variant or a cue counts
-MATCH (all:Paper)
-WITH count(all) AS total
+MATCH (every:Paper)
+WITH count(every) AS total
 MATCH (e:Entity)
 WHERE coalesce(e.specific, true) AND coalesce(e.kind, 'named') <> 'ambiguous'
   AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
@@ -57,7 +57,8 @@ ORDER BY a, b, gain DESC, name
 WITH a, b, collect(name) AS shared, collect(reason) AS why, sum(gain) AS score
 ORDER BY score DESC, a, b
 LIMIT $limit
-MATCH (pa:Paper {id: a}), (pb:Paper {id: b})
+MATCH (pa:Paper {id: a})
+MATCH (pb:Paper {id: b})
 RETURN a AS paper_a, b AS paper_b, size(shared) AS overlap, shared, pa.title AS title_a,
        pb.title AS title_b, score, why
 ORDER BY score DESC, paper_a, paper_b

@@ -2,9 +2,11 @@
 // (`idf`: ln(total papers / papers)) and whether it may join two papers (`specific`; the rule
 // and its parameters: kg/specificity.py). Runs after every write, so a grown corpus keeps
 // them right; write_specificity_variants then counts the papers of variants too (#18).
-// $generic: [entity key] never specific; $max_share: float; $small: int
-MATCH (all:Paper)
-WITH count(all) AS total
+// $generic: [entity key], never specific
+// $max_share: float, the largest share of the papers a specific entity may have
+// $small: int, the papers a specific entity may have in any corpus
+MATCH (every:Paper)
+WITH count(every) AS total
 MATCH (e:Entity)<-[:MENTIONS]-(p:Paper)
 WITH total, e, count(p) AS papers
 SET e.papers = papers,

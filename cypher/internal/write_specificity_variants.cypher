@@ -2,9 +2,11 @@
 // that mention it or one of them: UniGRPO's papers count for GRPO, and a concept key no paper
 // names (bimanual manipulation) gets the papers of its narrower phrases. Runs after
 // write_specificity, with the same parameters and rule (kg/specificity.py, #18).
-// $generic: [entity key] never specific; $max_share: float; $small: int
-MATCH (all:Paper)
-WITH count(all) AS total
+// $generic: [entity key], never specific
+// $max_share: float, the largest share of the papers a specific entity may have
+// $small: int, the papers a specific entity may have in any corpus
+MATCH (every:Paper)
+WITH count(every) AS total
 MATCH (e:Entity)<-[:VARIANT_OF]-(:Entity)<-[:MENTIONS]-(q:Paper)
 WITH total, e, collect(DISTINCT q) AS through
 OPTIONAL MATCH (e)<-[:MENTIONS]-(p:Paper)
