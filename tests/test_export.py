@@ -30,7 +30,8 @@ def test_overlap_joins_papers_by_what_they_share_and_why(graph: nx.Graph) -> Non
     assert {kind for _, kind in view.nodes(data="kind")} == {"Paper"}
     assert view.number_of_nodes() == 24 and notes == []
     u, v, data = max(view.edges(data=True), key=lambda e: e[2]["weight"])
-    assert data["weight"] == len(data["shared"]) >= 2
+    # Weighted by the idf the pair shares (#18), not by how many entities.
+    assert data["overlap"] == len(data["shared"]) >= 2 and data["weight"] > data["overlap"]
     # The tooltip names each shared entity with each paper's evidence sentence.
     shared = data["shared"][0]
     entity = next(n for n in graph if graph.nodes[n].get("name") == shared and n[0] != "paper")
