@@ -132,3 +132,20 @@ def test_specific_means_rare_enough_and_not_generic() -> None:
     assert not is_specific("diffusion policy", 7, 600)  # more than 5, and more than 1%
     assert is_specific("diffusion policy", 400, 51_584) and not is_specific("x", 600, 51_584)
     assert not is_specific("mpi", 3, 100, kind="ambiguous")
+
+
+def test_a_head_noun_the_entity_lacks_makes_no_concept_of_it() -> None:
+    """``cross-lingual models`` in an entity keyed ``cross lingual`` is that entity."""
+    short = entity("cross-lingual")
+    policy = entity("bimanual manipulation policy", type_=EntityType.METHOD)
+    key = entity("bimanual manipulation")
+    entities = {e.key: e for e in (short, policy, key)}
+    links = [
+        link("p1", short, "cross-lingual models"),
+        link("p2", short, "cross-lingual model"),
+        link("p3", policy),
+        link("p4", key),
+    ]
+    linked, changed = concept_links(entities, links, {})
+    assert [(x.paper_id, x.key) for x in linked[len(links) :]] == [("p3", "bimanual manipulation")]
+    assert set(changed) == {"bimanual manipulation"}

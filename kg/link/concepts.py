@@ -35,9 +35,10 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from kg.models import Entity, EntityType, Mention, PaperEntity
-from kg.names import american, name_key
+from kg.names import american, compact_key, name_key
 from kg.specificity import CONCEPT_STYLES, CONCEPT_VIA, GENERIC_KEYS, STYLE_CUES
 
 __all__ = ["ConceptKey", "concept_key", "concept_links"]
@@ -47,11 +48,13 @@ _FUNCTION_WORDS = frozenset(
     between against without within towards toward versus vs than that which when where while
     based upon per among beyond""".split()
 )
+_DETERMINERS = frozenset("a an the this these those our their its".split())
 _LEADING = frozenset(
     """a an the our their its this these those such novel new proposed existing efficient
     effective robust simple general generic unified scalable improved various different
     multiple several standard traditional conventional modern recent current popular powerful
     strong better best typical common key important challenging complex state-of-the-art
+    most more less very highly
     end-to-end real-world large-scale high-quality lightweight flexible principled""".split()
 )
 # ``X-based``: the X is what the phrase is about.
@@ -60,6 +63,16 @@ _STYLE = re.compile(rf"^(.+?)-({'|'.join(sorted(CONCEPT_STYLES))})$", re.I)
 _GENERIC_HEADS = frozenset(
     """policy task problem method approach framework technique setting scenario pipeline
     strategy paradigm scheme system capability ability benchmark dataset""".split()
+)
+# Head nouns a name may carry or not (kg.link.aliases joins ``X model`` and ``X`` so).
+_HEADS = frozenset(
+    "model network method algorithm framework approach architecture system technique scheme".split()
+)
+# Keys made of these words alone say nothing: ``deep learning model``, ``learning approach``.
+_GENERIC_WORDS = frozenset(
+    """learning method approach model network framework system algorithm technique task
+    problem architecture training data deep neural machine performance pre trained pretrained
+    based end""".split()
 )
 _ADJECTIVE = re.compile(r"[a-z]{3,}(?:al|ic|ical|ous|ive|ful|less|able|ible)$")
 # Nouns with those endings: ``dense retrieval model`` keeps its retrieval.
@@ -80,7 +93,7 @@ class ConceptKey:
 
     key: str
     style: str = ""  # based, style, driven, ... when an ``X-based`` was undone
-    head_dropped: str = ""  # the generic head the key may drop, if the corpus knows the rest
+    shorter: str = ""  # the key without its generic head: the key if the corpus knows it
 
 
 def concept_key(phrase: str, *, known: Collection[str] = ()) -> ConceptKey | None:
@@ -97,28 +110,32 @@ def concept_key(phrase: str, *, known: Collection[str] = ()) -> ConceptKey | Non
     >>> concept_key("bimanual manipulation policy").key
     'bimanual manipulation policy'
     >>> concept_key("diffusion-based policies")
-    ConceptKey(key='diffusion policy', style='based', head_dropped='')
+    ConceptKey(key='diffusion policy', style='based', shorter='')
     >>> [concept_key(p).key for p in ("natural language processing", "a novel graph neural network",
     ...                               "multi-agent reinforcement learning")]
     ['natural language processing', 'graph network', 'multi agent reinforcement learning']
-    >>> concept_key("learning"), concept_key("the robustness of LLMs")
-    (None, None)
+    >>> [concept_key(p) for p in ("learning", "the robustness of LLMs", "deep learning model")]
+    [None, None, None]
     """
+    found = _concept_key(phrase)
+    if found is not None and found.shorter and found.shorter in known:
+        return ConceptKey(found.shorter, found.style)
+    return found
+
+
+@lru_cache(maxsize=1 << 18)  # phrases recur across papers
+def _concept_key(phrase: str) -> ConceptKey | None:
     content = _content_words(phrase)
     if content is None:
         return None
     words, style = content
     if len(words) >= 3:
         words = [words[0], *(w for w in words[1:-1] if not _adjective(w)), words[-1]]
-    if len(words) < 2:
+    if len(words) < 2 or all(w.casefold() in _GENERIC_WORDS for w in words):
         return None
     key = name_key(" ".join(words))
-    head = words[-1].casefold()
-    if len(words) >= 3 and head in _GENERIC_HEADS:
-        rest = name_key(" ".join(words[:-1]))
-        if rest in known:
-            return ConceptKey(rest, style, head)
-        return ConceptKey(key, style, head)
+    if len(words) >= 3 and words[-1].casefold() in _GENERIC_HEADS:
+        return ConceptKey(key, style, name_key(" ".join(words[:-1])))
     return ConceptKey(key, style)
 
 
@@ -150,16 +167,16 @@ def concept_links(
         if link.kind == "concept" or entity.kind == "concept":
             for phrase in dict.fromkeys((*link.surfaces, entity.canonical)):
                 phrases.append((link, phrase))
-    first = {phrase: concept_key(phrase) for _, phrase in phrases}
+    first = {phrase: _concept_key(phrase) for _, phrase in phrases}
     known = set(entities) | {found.key for found in first.values() if found}
     reached: defaultdict[str, dict[str, list[tuple[PaperEntity, str, ConceptKey]]]]
     reached = defaultdict(dict)  # concept key -> paper -> the links and phrases reaching it
     for link, phrase in phrases:
         found = first[phrase]
-        if found and found.head_dropped:
-            found = concept_key(phrase, known=known)
-        if found is None or found.key == link.key or found.key in GENERIC_KEYS:
-            continue
+        if found is not None and found.shorter in known:
+            found = ConceptKey(found.shorter, found.style)
+        if found is None or _bare(found.key) == _bare(link.key) or found.key in GENERIC_KEYS:
+            continue  # the entity itself, spelled with another head noun, or a generic key
         target = entities.get(found.key)
         if target is not None and target.type is EntityType.ORGANIZATION:
             continue
@@ -213,9 +230,9 @@ def _content_words(phrase: str) -> tuple[list[str], str] | None:
     for raw in phrase.split():
         word = raw.strip(".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019`*")
         lower = word.casefold()
-        if not word or lower in _FUNCTION_WORDS:
+        if not word or lower in _FUNCTION_WORDS or (kept and lower in _DETERMINERS):
             break
-        if kept or lower not in _LEADING:
+        if kept or not (lower in _LEADING or lower.endswith("ly")):
             kept.append(word)
     if len(kept) >= 4 and kept[0].casefold().endswith("ing"):
         kept = kept[1:]  # learning bimanual manipulation: about bimanual manipulation
@@ -228,6 +245,17 @@ def _content_words(phrase: str) -> tuple[list[str], str] | None:
     return (words, style) if words else None
 
 
+@lru_cache(maxsize=1 << 18)
+def _bare(key: str) -> str:
+    """A key without its generic head nouns and word breaks: ``cross lingual model`` and
+    ``cross-lingual`` are one entity, not a concept and its key."""
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in _HEADS:
+        words.pop()
+    return compact_key(" ".join(words))
+
+
+@lru_cache(maxsize=1 << 16)
 def _singular(word: str) -> str:
     """``policies``: ``policy``; ``approaches``: ``approach``; ``robotics``, ``LLMs`` stay
     for :func:`kg.names.name_key`."""
@@ -246,6 +274,7 @@ def _singular(word: str) -> str:
     return f"{head}-{last}" if head else last
 
 
+@lru_cache(maxsize=1 << 16)
 def _adjective(word: str) -> bool:
     """Whether a modifier is shaped like an adjective (``dexterous``, ``robotic``, ``neural``),
     not a noun (``retrieval``) or a name (``Transformer``)."""
