@@ -129,17 +129,19 @@ def test_entities_carry_papers_idf_and_specific(db: Path) -> None:
     assert all(specific is False for papers, _, specific in stored.values() if papers == 1)
 
 
-def test_a_grown_corpus_keeps_every_idf_right(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["build", "update"])
+def test_a_grown_corpus_keeps_every_idf_right(tmp_path: Path, command: str) -> None:
     """Entities no new paper mentions are not written again, but their idf still changes."""
     records = json.loads(CORPUS.read_text("utf-8"))
-    first = tmp_path / "first.json"
+    first, last = tmp_path / "first.json", tmp_path / "last.json"
     first.write_text(json.dumps(records[:-1]), "utf-8")
+    last.write_text(json.dumps(records[-1:]), "utf-8")
     db = tmp_path / "kg.db"
     kg("build", str(first), "--db", str(db))
     query = "MATCH (e:Entity {name: 'bimanual manipulation'}) RETURN e.papers, e.idf"
     with FalkorStore(db) as store:
         assert store.run(query).rows == [[2, pytest.approx(math.log(11 / 2))]]
-    kg("build", str(CORPUS), "--db", str(db))
+    kg(command, str(CORPUS if command == "build" else last), "--db", str(db))
     with FalkorStore(db) as store:
         assert store.run(query).rows == [[2, pytest.approx(math.log(12 / 2))]]
         total = store.run("MATCH (p:Paper) RETURN count(p)").rows[0][0]
