@@ -24,7 +24,8 @@ def table_rows(text: str) -> list[list[str]]:
     for i, line in enumerate(lines):
         if i and set(line) <= {"-", " "} and line.strip():
             continue
-        if line.strip() and not (i + 1 < len(lines) and set(lines[i + 1]) <= {"-", " "}):
+        header = i + 1 < len(lines) and lines[i + 1].strip() and set(lines[i + 1]) <= {"-", " "}
+        if line.strip() and not header:
             rows.append(re.split(r"\s{2,}", line.strip()))
     return rows
 
@@ -72,4 +73,27 @@ def test_status_json_is_a_list_of_servers() -> None:
     assert isinstance(servers, list)
     for server in servers:
         assert set(server) == {"db", "pid", "socket", "state", "idle", "idle_left", "watchdog"}
-        assert server["state"] in ("warm", "in use", "stale", "unrecorded")
+        assert server["state"] in ("warm", "in use", "stale", "left")
+
+
+def test_stats_counts_each_label_alone_as_the_full_scan_does(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    from kg.query import load_internal
+    from kg.store import FalkorStore
+
+    document = json.loads(run("stats", "--db", str(sample_db), "--json"))
+    with FalkorStore(sample_db) as store:
+        labels = store.run(load_internal("stats_labels").text).records()
+        types = store.run(load_internal("stats_relationships").text).records()
+    assert document["labels"] == labels and document["relationships"] == types
+    # A label kg does not write is counted too (by the scan: its name never reaches the text).
+    odd = tmp_path / "odd.db"
+    with FalkorStore(odd) as store:
+        store.run("CREATE (:`Odd label`)-[:`ODD TYPE`]->(:Paper {id: 'p'})")
+    document = json.loads(run("stats", "--db", str(odd), "--json"))
+    assert document["labels"] == [
+        {"label": "Odd label", "nodes": 1},
+        {"label": "Paper", "nodes": 1},
+    ]
+    assert document["relationships"] == [{"relationship": "ODD TYPE", "count": 1}]

@@ -84,9 +84,12 @@ def test_the_next_command_uses_the_server_the_first_left_up(db: Path) -> None:
     assert Path(listed["socket"]).exists()
     text = kg("status").stdout
     assert str(db.resolve()) in text and str(pid) in text and "warm" in text
+    assert alive(pid), "nothing stopped it before kg stop"
     stopped = kg("stop", "--db", str(db))
     assert stopped.returncode == 0, stopped.stderr
-    assert stopped.stdout.strip() == f"Stopped the server of {db.resolve()} (pid {pid})."
+    assert stopped.stdout.strip() == f"Stopped the server of {db.resolve()} (pid {pid}).", kg(
+        "status"
+    ).stdout
     assert not redis_servers_of(db) and not alive(pid)
     assert wait_until(lambda: not alive(watchdog), 10), "the watchdog ends with its server"
     assert sorted(p.name for p in db.parent.iterdir()) == ["kg.db"]
