@@ -379,8 +379,10 @@ def _resolved(
     found = []
     for mention in bare:
         short = mention.canonical
-        meaning = meanings[short].own.get(mention.paper_id) or resolved.get(short)
-        if meaning is not None:
+        own = meanings[short].own.get(mention.paper_id)
+        if own is not None:  # the paper's own definition: an acronym use, not the corpus's
+            found.append(replace(mention, canonical=own, rule="acronym"))
+        elif (meaning := resolved.get(short)) is not None:
             found.append(replace(mention, canonical=meaning))
     return found
 
