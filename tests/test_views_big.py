@@ -221,3 +221,38 @@ def test_chromium_draws_the_map_with_legend_labels_and_paper_lists(
         )
         assert listed == [view.nodes[node]["label"], MAP_PAPERS]
         assert browser.errors == []
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ViewSpec(view="ego", entity="Vision0", depth=2),
+        ViewSpec(view="ego", entity="speech term 3", depth=2, kind="all"),
+        ViewSpec(view="ego", paper="syn:7", depth=2),
+    ],
+)
+def test_the_ego_view_of_a_big_graph_grown_in_cypher_is_the_same_view(
+    big_db: Path, spec: ViewSpec
+) -> None:
+    from kg.export import build_view, read_graph
+
+    with FalkorStore(big_db) as store:
+        fast, _ = read_view(store, spec)
+        whole, _ = build_view(read_graph(store), spec)
+    assert fast.number_of_nodes() > 10
+    assert set(fast) == set(whole)
+    assert {frozenset(e) for e in fast.edges()} == {frozenset(e) for e in whole.edges()}
+    # Papers have all their links; an entity's tooltip counts the papers of the ball.
+    assert all(fast.nodes[n]["title"] == whole.nodes[n]["title"] for n in fast if n[0] == "paper")
+
+
+def test_the_concepts_view_of_a_big_graph_is_selected_in_the_database(big_db: Path) -> None:
+    with FalkorStore(big_db) as store:
+        view, notes = read_view(store, ViewSpec(view="concepts", top=40))
+    assert "map" not in view.graph  # drawn as an ordinary view, coloured by type
+    assert 30 <= view.number_of_nodes() <= 40
+    assert {view.nodes[n]["entity_kind"] for n in view} == {"named"}
+    assert min(d for _, d in view.degree()) >= 1
+    assert "selected in the database" in notes[0]
+    a, b = next(iter(view.edges()))
+    assert view.edges[a, b]["weight"] == len(papers_naming(a[1]) & papers_naming(b[1]))

@@ -2,4 +2,5 @@
 // $ids: paper ids
 UNWIND $ids AS id
 MATCH (p:Paper {id: id})
-RETURN p.id AS id, p.title AS title, p.date AS date, p.organization AS organization
+RETURN p.id AS id, p.title AS title, p.date AS date, p.organization AS organization,
+       p.upvotes AS upvotes

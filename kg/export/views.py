@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KgError
+from kg.export.big import BIG_VIEWS, read_big_view
 from kg.export.graph import Node, read_graph
 from kg.export.overview import MAP_TERMS, OVERVIEW_PAPERS, count_papers, read_map
 from kg.models import EntityType
@@ -353,7 +354,9 @@ def read_view(store: GraphStore, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
     """Read what the view ``spec`` asks for from ``store`` and build it (see build_view).
 
     The concept map (``map``, and ``auto`` above OVERVIEW_PAPERS papers) is selected in the
-    database (:mod:`kg.export.overview`); the other views read the graph into networkx.
+    database (:mod:`kg.export.overview`), and so are the concepts, overlap and ego views of
+    a graph above OVERVIEW_PAPERS papers (:mod:`kg.export.big`); the other views read the
+    graph into networkx.
     """
     spec = resolve_view(store, spec)
     if spec.view == "map":
@@ -370,4 +373,8 @@ def read_view(store: GraphStore, spec: ViewSpec) -> tuple[nx.Graph, list[str]]:
             until=spec.until,
             min_weight=spec.min_weight,
         )
+    if spec.view in BIG_VIEWS:
+        total = count_papers(store)
+        if total > OVERVIEW_PAPERS:
+            return read_big_view(store, spec, total)
     return build_view(read_graph(store), spec)
