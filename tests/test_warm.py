@@ -241,3 +241,22 @@ def test_a_bad_idle_setting_is_one_line(db: Path) -> None:
         "Error: KG_SERVER_IDLE='soon': give the seconds a server stays up after a command "
         "(0: stop it when the command ends)"
     )
+
+
+def test_a_server_whose_folder_is_removed_stops_itself(tmp_path: Path, sample_db: Path) -> None:
+    """A scratch folder removed with its database (rm -r, a test's tmp_path): no orphan."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    db = folder / "kg.db"
+    shutil.copyfile(sample_db, db)
+    assert kg("stats", "--db", str(db)).returncode == 0
+    pid, watchdog = server_of(db), watchdog_of(db)
+    assert pid and watchdog
+    shutil.rmtree(folder)
+    try:
+        assert wait_until(lambda: not alive(pid), 30), "its watchdog should stop it"
+        assert wait_until(lambda: not alive(watchdog), 10)
+        assert not folder.exists(), "stopping it does not create the folder again"
+    finally:
+        if alive(pid):
+            os.kill(pid, 9)

