@@ -72,6 +72,14 @@ def test_every_extracted_mention_has_a_kind(sample_mentions) -> None:  # type: i
         ("PolicyRollout", {"rule": "propose"}, NAMED),
         ("a unified framework", {"rule": "propose"}, CONCEPT),
         ("Proximal Policy Optimization", {"rule": "acronym", "aliases": ["PPO"]}, NAMED),
+        # Lowercase mentions: a concept at once only without digits, URL or a naming rule.
+        ("huggingface.co/x/y", {"rule": "ner"}, NAMED),
+        ("www.example.org", {"rule": "ner"}, NAMED),
+        ("word2vec", {"rule": "ner"}, NAMED),
+        ("attention-guided clustering", {"rule": "acronym", "aliases": ["AGC"]}, NAMED),
+        ("transformer", {"type_": "Method", "rule": "catalog"}, NAMED),
+        ("grpo-style", {"rule": "cue", "canonical": "GRPO"}, NAMED),
+        ("grpo-style", {"rule": "shape"}, CONCEPT),
     ],
 )
 def test_mention_kind(text: str, kwargs: dict[str, object], kind: str) -> None:

@@ -111,6 +111,7 @@ _EDGE = ",.;:()[]\"'"
 _BEFORE_WINDOW = 48  # characters looked at before a name
 _AFTER_WINDOW = 32
 _LIST_GAP = re.compile(r",?\s+(?:and|or)\s+|,\s*|\s*/\s*")
+_COMMON_LOWER = "etaoinsrlcdhu"
 _CAPS_RUN = re.compile(r"[A-Z][A-Z]+[^a-z]{1,3}[A-Z][A-Z]+[^a-z]{1,3}[A-Z]{2}")
 
 
@@ -223,23 +224,13 @@ def find_named(text: str) -> list[Named]:
     shouting = _shouting(text)
     for match in _WORD.finditer(text):
         word = match.group()
-        if (
-            word.isalpha()
-            and word.istitle()
-            and not text[match.start() - 1 : match.start()].islower()
-        ):
+        at = start = match.start()
+        if word.isalpha() and word.istitle() and not text[at - 1 : at].islower():
             continue  # ``Retrieval``: most words found, decided at once
-        start, word = match.start(), word.rstrip(".")
         while start > 0 and text[start - 1].islower():
             start -= 1  # ``mBART``: the lowercase prefix the pattern looked behind at
-        if start < match.start():
-            word = text[start : match.start()] + word
-        if word.endswith("'s"):
-            word = word[:-2]
-        modifier = _MODIFIER.search(word) if "-" in word else None
-        if modifier:
-            word = word[: modifier.start()]  # ``FAQ-like``, ``BERT-based``: the name only
-        if not name_shape(word):
+        word = _name_in(text[start:at] + word if start < at else word)
+        if not word:
             continue
         end = start + len(word)
         if shouting and _in_shouting(text, start, shouting):
@@ -253,6 +244,23 @@ def find_named(text: str) -> list[Named]:
                 type_, weight, cue = EntityType.MODEL, 1, ""
         found.append(Named(start, end, type_, weight, cue))
     return _coordinated(text, found)
+
+
+@lru_cache(maxsize=1 << 16)  # the same words recur in every abstract
+def _name_in(word: str) -> str:
+    """The name a word found by the pattern holds (``BERT`` of ``BERT-based``), or ``""``
+    when it is not shaped like one.
+
+    >>> _name_in("BERT-based."), _name_in("mBART"), _name_in("2020"), _name_in("NLP")
+    ('BERT', 'mBART', '', '')
+    """
+    word = word.rstrip(".")
+    if word.endswith("'s"):
+        word = word[:-2]
+    modifier = _MODIFIER.search(word) if "-" in word else None
+    if modifier:
+        word = word[: modifier.start()]  # ``FAQ-like``, ``BERT-based``: the name only
+    return word if name_shape(word) else ""
 
 
 def _coordinated(text: str, found: list[Named]) -> list[Named]:
@@ -281,9 +289,13 @@ def _shouting(text: str) -> list[tuple[int, int]]:
         return spans
     at = 0
     for paragraph in text.split("\n\n"):
-        upper = sum(map(str.isupper, paragraph))
-        if upper > 3 * sum(map(str.islower, paragraph)):
-            spans.append((at, at + len(paragraph)))
+        # Common lowercase letters, counted fast, bound the lowercase count from below:
+        # when 3 of them per capital are there whatever the other characters, no need to
+        # count every character.
+        if 4 * sum(map(paragraph.count, _COMMON_LOWER)) < len(paragraph):
+            upper = sum(map(str.isupper, paragraph))
+            if upper > 3 * sum(map(str.islower, paragraph)):
+                spans.append((at, at + len(paragraph)))
         at += len(paragraph) + 2
     return spans
 
