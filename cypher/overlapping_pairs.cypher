@@ -6,7 +6,8 @@
 // 'concept', kg/link/concepts.py) for all of it. Entities that are not specific (accuracy,
 // LLM, ambiguous acronyms) join nothing, so concepts join papers too by default; entities
 // mentioned by more than $max_papers papers are skipped (the pairs grow quadratically).
-// A database written before #18 counts every entity as specific.
+// A database written before #18 counts every entity as specific. Pairs are scored first,
+// then only the $limit best are explained (a 51k-paper graph answers in seconds).
 // @param limit int = 20  most pairs returned
 // @param kind string = all  named (proper names), concept (generic phrases) or all
 // @param max_papers int = 50  ignore entities mentioned by more papers than this
@@ -18,34 +19,53 @@ WHERE coalesce(e.specific, true) AND coalesce(e.kind, 'named') <> 'ambiguous'
   AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
   AND coalesce(e.papers, 2) >= 2 AND coalesce(e.papers, 0) <= $max_papers
 OPTIONAL MATCH (e)<-[m:MENTIONS]-(p:Paper)
-WITH total, e, m, p,
-     [v IN coalesce(m.via, []) WHERE v IN ['style', 'based', 'like', 'inspired', 'driven',
-                                          'guided', 'powered', 'enabled']] AS cues
-WITH total, e, collect({
-       id: p.id,
-       w: CASE WHEN size(cues) > 0 THEN $variant_weight ELSE 1.0 END,
-       via: CASE WHEN 'concept' IN coalesce(m.via, []) THEN 'concept: ' + m.surfaces[0]
-                 WHEN size(cues) > 0 THEN e.name + '-' + cues[0]
-                 ELSE '' END}) AS direct
-OPTIONAL MATCH (e)<-[v:VARIANT_OF]-(c:Entity)<-[:MENTIONS]-(q:Paper)
-WITH total, e, direct, collect({
-       id: q.id,
-       w: $variant_weight,
-       via: 'variant: ' + c.name}) AS through
-UNWIND [x IN direct + through WHERE x.id IS NOT NULL] AS member
-WITH total, e, member.id AS id, max(member.w) AS w, collect(member) AS ways
-WITH total, e, id, w, [x IN ways WHERE x.w = w | x.via][0] AS via
-WITH total, e, collect({id: id, w: w, via: via}) AS members
+WITH total, e, collect(CASE WHEN p IS NULL THEN NULL ELSE [p.id,
+       CASE WHEN any(v IN coalesce(m.via, []) WHERE v IN ['style', 'based', 'like', 'inspired',
+                     'driven', 'guided', 'powered', 'enabled'])
+            THEN $variant_weight ELSE 1.0 END] END) AS direct
+OPTIONAL MATCH (e)<-[:VARIANT_OF]-(:Entity)<-[:MENTIONS]-(q:Paper)
+WITH total, e, direct, [x IN direct | x[0]] AS named, collect(DISTINCT q.id) AS through
+WITH total, e, direct + [id IN through WHERE NOT id IN named | [id, $variant_weight]] AS members
 WHERE size(members) >= 2 AND size(members) <= $max_papers
 WITH e, coalesce(e.idf, log(toFloat(total) / size(members))) AS idf, members
 UNWIND members AS x
 UNWIND members AS y
 WITH e, idf, x, y
-WHERE x.id < y.id
-WITH e, idf, x.id AS a, y.id AS b, CASE WHEN x.w < y.w THEN x.w ELSE y.w END AS w,
-     [s IN [x.via, y.via] WHERE s <> ''] AS ways
-WITH a, b, e, idf, w, ways, toInteger(round(w * 100)) AS cents
-WITH a, b, e.name AS name, idf * w AS gain,
+WHERE x[0] < y[0]
+WITH x[0] AS a, y[0] AS b, idf * CASE WHEN x[1] < y[1] THEN x[1] ELSE y[1] END AS gain
+WITH a, b, sum(gain) AS score
+ORDER BY score DESC, a, b
+LIMIT $limit
+// What each of these pairs shares, and why: directly, through a variant (x or y is not e),
+// through a cue (GRPO-style) or through a phrase whose concept key it is.
+MATCH (pa:Paper {id: a})
+MATCH (pb:Paper {id: b})
+MATCH (pa)-[ma:MENTIONS]->(x:Entity)-[:VARIANT_OF*0..1]->(e:Entity)
+      <-[:VARIANT_OF*0..1]-(y:Entity)<-[mb:MENTIONS]-(pb)
+WHERE coalesce(e.specific, true) AND coalesce(e.kind, 'named') <> 'ambiguous'
+  AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
+  AND coalesce(e.papers, 2) >= 2 AND coalesce(e.papers, 0) <= $max_papers
+WITH a, b, score, pa, pb, e, x, y, ma, mb,
+     [v IN coalesce(ma.via, []) WHERE v IN ['style', 'based', 'like', 'inspired', 'driven',
+                                           'guided', 'powered', 'enabled']] AS cues_a,
+     [v IN coalesce(mb.via, []) WHERE v IN ['style', 'based', 'like', 'inspired', 'driven',
+                                           'guided', 'powered', 'enabled']] AS cues_b
+WITH a, b, score, pa, pb, e,
+     CASE WHEN x <> e OR size(cues_a) > 0 THEN $variant_weight ELSE 1.0 END AS wa,
+     CASE WHEN y <> e OR size(cues_b) > 0 THEN $variant_weight ELSE 1.0 END AS wb,
+     CASE WHEN x <> e THEN 'variant: ' + x.name
+          WHEN 'concept' IN coalesce(ma.via, []) THEN 'concept: ' + ma.surfaces[0]
+          WHEN size(cues_a) > 0 THEN e.name + '-' + cues_a[0] ELSE '' END AS via_a,
+     CASE WHEN y <> e THEN 'variant: ' + y.name
+          WHEN 'concept' IN coalesce(mb.via, []) THEN 'concept: ' + mb.surfaces[0]
+          WHEN size(cues_b) > 0 THEN e.name + '-' + cues_b[0] ELSE '' END AS via_b
+WITH a, b, score, pa, pb, e, CASE WHEN wa < wb THEN wa ELSE wb END AS w,
+     [s IN [via_a, via_b] WHERE s <> ''] AS ways
+ORDER BY a, b, e.key, w DESC, size(ways)
+WITH a, b, score, pa, pb, e, collect([w, ways])[0] AS best
+WITH a, b, score, pa, pb, e, best[0] AS w, best[1] AS ways,
+     toInteger(round(best[0] * 100)) AS cents
+WITH a, b, score, pa, pb, e.name AS name, coalesce(e.idf, 0.0) * w AS gain,
      e.name + CASE WHEN size(ways) = 0 THEN ''
                    ELSE ' (' + reduce(t = ways[0], s IN ways[1..] | t + '; ' + s)
                         + CASE WHEN cents >= 100 THEN ''
@@ -54,11 +74,7 @@ WITH a, b, e.name AS name, idf * w AS gain,
                                ELSE ', x0.' + toString(cents) END + ')' END
      AS reason
 ORDER BY a, b, gain DESC, name
-WITH a, b, collect(name) AS shared, collect(reason) AS why, sum(gain) AS score
-ORDER BY score DESC, a, b
-LIMIT $limit
-MATCH (pa:Paper {id: a})
-MATCH (pb:Paper {id: b})
+WITH a, b, score, pa, pb, collect(name) AS shared, collect(reason) AS why
 RETURN a AS paper_a, b AS paper_b, size(shared) AS overlap, shared, pa.title AS title_a,
        pb.title AS title_b, score, why
 ORDER BY score DESC, paper_a, paper_b
