@@ -12,6 +12,7 @@ from kg.extract.patterns import normalise_url
 from kg.extract.proposals import says_proposed
 from kg.extract.sentences import Sentences, sentence_starts
 from kg.link.aliases import head_noun_keys, key_groups, meaning_groups
+from kg.link.concepts import concept_links
 from kg.link.definitions import restore_definitions
 from kg.link.overrides import Overrides, apply_to_entities, apply_to_mentions
 from kg.link.provenance import mention_id, reasons, via
@@ -185,6 +186,10 @@ def link(
     # Sizes, versions, families and affixes: UniGRPO -> GRPO, LLaMA-3-7B -> LLaMA-3 (#5).
     variants, parents = find_variants(entities, catalog)
     entities.update(parents)
+    # Concept phrases reach their concept key: bimanual dexterous manipulation -> bimanual
+    # manipulation (#18, kg.link.concepts).
+    links, concepts = concept_links(entities, links, by_key)
+    entities.update(concepts)
     return Graph(papers, entities, links, affiliations, repositories, variants)
 
 
