@@ -16,10 +16,12 @@ precision = (right + no link) / all, as issue #18 defines it (the right meaning,
 strict precision = right / (right + wrong), recall = right / all.
 
 It samples ``--sample`` definitions (one a paper, default 2,000, seeded) and hides them in
-batches, each linked once: within a batch no two hidden definitions share a short form,
-except one that at least 20 papers define per hidden definition of it, so each is as good
-as left out alone. Extraction goes through the cache (``--cache``, default the folder
-``kg build`` uses beside ``kg.db``): run after a build of the same INPUT with the same code.
+at most ``--batches`` batches (default 3), each linked once: within a batch no two hidden
+definitions share a short form, except one that at least 20 papers define per hidden
+definition of it, so each is as good as left out alone; a sampled definition that fits in
+no batch is left out (the output says how many). Extraction goes through the cache
+(``--cache``, default the folder ``kg build`` uses beside ``kg.db``): run after a build of
+the same INPUT with the same code.
 ``--share``/``--uses`` try other dominance thresholds (kg.link.corpus.DOMINANT_SHARE and
 DOMINANT_USES); ``--share 1 --uses 1000000000`` is the rule before #18 (link whenever the
 corpus gives one meaning).
@@ -64,6 +66,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batches", type=int, default=3, help="links of the corpus at most")
     parser.add_argument("--share", type=float, help="DOMINANT_SHARE to try")
     parser.add_argument("--uses", type=int, help="DOMINANT_USES to try")
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong ones")
@@ -87,7 +90,7 @@ def main() -> None:
     sample = rng.sample(candidates, min(args.sample, len(candidates)))
     note(f"{len(candidates)} definitions (one a paper), {len(sample)} sampled", began)
 
-    batches = batch(sample, defining)
+    batches = batch(sample, defining, args.batches)
     outcome: Counter[str] = Counter()
     wrong: list[tuple[Hidden, list[str]]] = []
     for number, hidden in enumerate(batches, 1):
@@ -108,8 +111,9 @@ def main() -> None:
     )
     no_link = none + ambiguous + bare
     print(
-        f"definitions hidden: {total} of {len(candidates)} (sampled, seed {args.seed}; "
-        f"{len(batches)} batches); thresholds: share {corpus.DOMINANT_SHARE}, "
+        f"definitions hidden: {total} of {len(candidates)} (sampled {len(sample)}, seed "
+        f"{args.seed}; {len(batches)} batches, {len(sample) - total} fitting none left out); "
+        f"thresholds: share {corpus.DOMINANT_SHARE}, "
         f"uses {corpus.DOMINANT_USES}"
     )
     print(
@@ -156,8 +160,9 @@ def definitions(extractions: list[PaperExtraction], full: Graph) -> list[Hidden]
     return found
 
 
-def batch(sample: list[Hidden], defining: Counter[str]) -> list[list[Hidden]]:
-    """Group the hidden definitions so that each is as good as hidden alone (see above)."""
+def batch(sample: list[Hidden], defining: Counter[str], most: int) -> list[list[Hidden]]:
+    """Group the hidden definitions so that each is as good as hidden alone (see above), in
+    ``most`` batches at most: a definition that fits in none is left out."""
     batches: list[list[Hidden]] = []
     counts: list[Counter[str]] = []
     for h in sample:
@@ -168,8 +173,9 @@ def batch(sample: list[Hidden], defining: Counter[str]) -> list[list[Hidden]]:
                 count[h.short] += 1
                 break
         else:
-            batches.append([h])
-            counts.append(Counter({h.short: 1}))
+            if len(batches) < most:
+                batches.append([h])
+                counts.append(Counter({h.short: 1}))
     return batches
 
 

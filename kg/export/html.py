@@ -233,7 +233,7 @@ def _map_options() -> dict[str, Any]:
             "scaling": {
                 "min": 5,
                 "max": 36,
-                "label": {"enabled": True, "min": 13, "max": 34, "drawThreshold": 8},
+                "label": {"enabled": True, "min": 12, "max": 34, "drawThreshold": 8},
             },
             "font": {"strokeWidth": 3, "strokeColor": "#ffffff", "color": "#222222"},
         },
