@@ -191,22 +191,25 @@ def tagged_then_combined(
     return [(text[c.start : c.end], c.type.value if c.type else "") for c in found]
 
 
-def test_a_dataset_list_sharing_a_dataset_head_is_one_mention() -> None:
-    # The tagger's mixed output (the last name with the head, the others alone) becomes
-    # the whole list, as kg keeps ``NPB and MLB data sets``; names that each have their
-    # head, and lists before ``benchmarks`` (cut and split by name_parts), stay apart.
+def test_a_dataset_list_sharing_a_dataset_head_gives_each_name() -> None:
+    # A list the tagger marks whole is cut into its names (each an entity of the graph, the
+    # last keeping the head); a list of generic words stays one phrase.
     text = (
         "On FooQA, BarQA and the Baz datasets, the Qux dataset and the Zap corpus, "
-        "and the AbcQA and XyzQA benchmarks."
+        "and the AbcQA and XyzQA benchmarks, and on real and synthetic datasets."
     )
-    ents = ["FooQA", "BarQA", "Baz datasets", "Qux dataset", "Zap corpus", "AbcQA"]
-    found = tagged_then_combined(text, [(e, "DATASET") for e in [*ents, "XyzQA benchmarks"]])
+    ents = ["FooQA, BarQA and the Baz datasets", "Qux dataset", "Zap corpus"]
+    ents += ["AbcQA and XyzQA benchmarks", "real and synthetic datasets"]
+    found = tagged_then_combined(text, [(e, "DATASET") for e in ents])
     assert found == [
-        ("FooQA, BarQA and the Baz datasets", "Dataset"),
+        ("FooQA", "Dataset"),
+        ("BarQA", "Dataset"),
+        ("Baz datasets", "Dataset"),
         ("Qux dataset", "Dataset"),
         ("Zap corpus", "Dataset"),
         ("AbcQA", "Dataset"),
         ("XyzQA", "Dataset"),
+        ("real and synthetic datasets", "Dataset"),
     ]
 
 

@@ -465,7 +465,7 @@ def _add_model_spans(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     if not spans:
         return chosen
     text = _text(doc)
-    spans = _joined_lists(text, spans)
+    spans = _split_lists(text, spans)
     added: list[Candidate] = []
     replaced: set[int] = set()
     first, size = 0, len(chosen)  # chosen spans never overlap: sorted by start and by end
@@ -611,41 +611,43 @@ def _model_pieces(
                 yield part_start, part_end, part_type or type_, True
 
 
-# Heads a list of datasets shares and keeps (``NPB and MLB data sets``), as
-# :func:`~kg.extract.named.name_parts` keeps them; ``benchmarks`` lists are split there.
-# Lowercase only: a capitalised one is part of a name (``Toronto Book Corpus``).
-_LIST_HEADS = re.compile(r"\b(?:datasets?|data sets?|corpus|corpora|databases?|collections?)\Z")
-# What may stand between two names of a list: ``A, B and the C datasets``.
-_LIST_GAP = re.compile(r"(?:\s*,)?\s*(?:(?:and|or|&)\s+)?(?:the\s+)?", re.IGNORECASE)
+# A dataset list's shared head (``NPB and MLB data sets``). Lowercase only: a capitalised
+# one is part of a name (``Toronto Book Corpus``).
+_LIST_HEADS = re.compile(r"\s(?:datasets?|data sets?|corpus|corpora|databases?|collections?)\Z")
+# What stands between two names of a list: ``A, B and the C``.
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+(?:the\s+)?")
 
 
-def _joined_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The tagger's spans with a list of datasets that shares a head made one span.
+def _split_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The tagger's spans with a list of datasets under one head cut into its names.
 
-    The tagger, trained on corpora that annotate such lists both ways, often marks the
-    last name with the head and the others alone (``MNIST`` and ``SARCOS datasets``),
-    which is neither; kg keeps the list whole, as it keeps ``the X dataset``.
+    The tagger, trained on corpora that annotate such lists whole, may mark ``MNIST, SVHN
+    and the SARCOS datasets`` as one span; the graph needs each dataset as an entity of its
+    own (issue #17: coordinations are split). The last name keeps the head, as a single
+    ``X dataset`` does; a name must start with a capital or a digit, else the span stays.
 
-    >>> t = "On MNIST, SVHN and the SARCOS datasets and on CIFAR."
-    >>> [t[a:b] for a, b, _ in _joined_lists(t, [(3, 8, "DATASET"), (10, 14, "DATASET"),
-    ...     (23, 38, "DATASET"), (46, 51, "DATASET")])]
-    ['MNIST, SVHN and the SARCOS datasets', 'CIFAR']
-    >>> t = "the AMOS dataset and the TLVDB dataset"
-    >>> [t[a:b] for a, b, _ in _joined_lists(t, [(4, 16, "DATASET"), (25, 38, "DATASET")])]
-    ['AMOS dataset', 'TLVDB dataset']
+    >>> t = "On MNIST, SVHN and the SARCOS datasets and on NPB and MLB data sets."
+    >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 38, "DATASET"), (46, 67, "DATASET")])]
+    ['MNIST', 'SVHN', 'SARCOS datasets', 'NPB', 'MLB data sets']
+    >>> t = "on real and synthetic datasets"
+    >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 30, "DATASET")])]
+    ['real and synthetic datasets']
     """
     out: list[tuple[int, int, str]] = []
-    for span in spans:
-        start, end, label = span
-        if label == "DATASET" and _LIST_HEADS.search(text, start, end):
-            # Each name before the head's: ``AMOS dataset and the TLVDB dataset`` are two.
-            while out and out[-1][2] == "DATASET" and not _LIST_HEADS.search(text, *out[-1][:2]):
-                gap = _LIST_GAP.match(text, out[-1][1], start)
-                if gap is None or gap.end() != start or gap.end() == gap.start():
-                    break
-                start = out.pop()[0]
-            span = (start, end, label)
-        out.append(span)
+    for start, end, label in spans:
+        head = _LIST_HEADS.search(text, start, end) if label == "DATASET" else None
+        gaps = list(_LIST_GAP.finditer(text, start, head.start())) if head else []
+        pieces, at = [], start
+        for gap in gaps:
+            pieces.append((at, gap.start()))
+            at = gap.end()
+        pieces.append((at, end))
+        if len(pieces) < 2 or not all(
+            b > a and (text[a].isupper() or text[a].isdigit()) for a, b in pieces
+        ):
+            out.append((start, end, label))
+            continue
+        out.extend((a, b, label) for a, b in pieces)
     return out
 
 
