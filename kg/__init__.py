@@ -4,10 +4,10 @@ The names below are imported on first use (PEP 562), so that ``kg query`` and ``
 stats`` start without loading spaCy: ``from kg import build_from`` works as before.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+import importlib
+import typing
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
     from kg.build import build_from
     from kg.errors import InputError, KgError, QueryError, StoreError
     from kg.extract import extract, load_nlp
@@ -52,11 +52,11 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     """Import a public name's module on first use."""
     where = _WHERE.get(name)
     if where is None:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(import_module(where), name)
+    value = getattr(importlib.import_module(where), name)
     globals()[name] = value
     return value

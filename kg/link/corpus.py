@@ -1,4 +1,10 @@
-"""Merge the mentions of a corpus into entities: one node per thing, whatever its spelling."""
+"""Merge the mentions of a corpus into entities: one node per thing, whatever its spelling.
+
+Long because link() runs its steps in one order that matters (definitions, acronyms with
+the dominance rule, keys, variants, concept keys, overrides) and each step reads what the
+earlier ones decided; the rules themselves live in kg/link/aliases.py, definitions.py,
+variants.py, concepts.py and kg/names.py.
+"""
 
 import re
 from collections import Counter, defaultdict

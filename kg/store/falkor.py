@@ -5,6 +5,11 @@ starts a private ``redis-server`` with the FalkorDB module, listening on a unix
 socket next to nothing but a temp folder, and persists the graph to ``path``
 (a Redis RDB file).
 
+Long because a server's whole life is here, in one place: start, reuse of a warm one,
+shutdown and save, and the recovery from every way a previous process can die (records
+of dead servers, stray servers, temp files); the warm servers' watchdog and records are
+in :mod:`kg.store.warm`.
+
 Traps handled here (measured with falkordblite 0.11):
 
 * redis-py's default 5 s socket timeout made long writes time out and be

@@ -45,10 +45,21 @@ __all__ = [
     "DEFAULT_IDLE",
     "IDLE_ENV",
     "Server",
+    "alive",
+    "forget",
     "identity",
     "idle_setting",
+    "kill",
+    "read_settings",
+    "recorded_pid",
+    "remove_server_folder",
+    "save_over_socket",
     "servers",
+    "settings_path",
+    "start_watchdog",
     "stop",
+    "update_record",
+    "watch",
 ]
 
 IDLE_ENV = "KG_SERVER_IDLE"
