@@ -141,14 +141,9 @@ def render_html(
     ]
     papers = sum(1 for _, kind in view.nodes(data="kind") if kind == "Paper")
     stats = ViewStats(n, view.number_of_edges(), papers, n - papers, physics, notes)
-    lib = resources.files("pyvis").joinpath("lib/vis-9.1.2")
-    template = Template(
-        resources.files("kg").joinpath("templates/view.html").read_text("utf-8"), autoescape=True
-    )
-    html = template.render(
+    html = _render(
+        "view.html",
         title=title,
-        vis_js=lib.joinpath("vis-network.min.js").read_text("utf-8"),
-        vis_css=lib.joinpath("vis-network.css").read_text("utf-8"),
         nodes=_script_json(nodes),
         edges=_script_json(edges),
         options=_script_json(_options(physics)),
@@ -195,14 +190,9 @@ def _render_map(view: nx.Graph, *, title: str, notes: list[str]) -> tuple[str, V
     n = view.number_of_nodes()
     stats = ViewStats(n, view.number_of_edges(), 0, n, False, notes)
     communities = view.graph.get("communities", [])
-    lib = resources.files("pyvis").joinpath("lib/vis-9.1.2")
-    template = Template(
-        resources.files("kg").joinpath("templates/map.html").read_text("utf-8"), autoescape=True
-    )
-    html = template.render(
+    html = _render(
+        "map.html",
         title=title,
-        vis_js=lib.joinpath("vis-network.min.js").read_text("utf-8"),
-        vis_css=lib.joinpath("vis-network.css").read_text("utf-8"),
         nodes=_script_json(nodes),
         edges=_script_json(edges),
         clusters=_script_json([{"x": c["x"], "y": c["y"]} for c in communities]),
@@ -303,4 +293,19 @@ def _script_json(value: Any) -> str:
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
+    )
+
+
+def _render(template: str, **fields: Any) -> str:
+    """``kg/templates/<template>`` filled with ``fields`` and the vis-network pyvis ships."""
+    lib = resources.files("pyvis").joinpath("lib/vis-9.1.2")
+    page = Template(
+        resources.files("kg").joinpath("templates", template).read_text("utf-8"), autoescape=True
+    )
+    return str(
+        page.render(
+            vis_js=lib.joinpath("vis-network.min.js").read_text("utf-8"),
+            vis_css=lib.joinpath("vis-network.css").read_text("utf-8"),
+            **fields,
+        )
     )
