@@ -67,12 +67,20 @@ GENERIC_ACRONYMS = frozenset(
     VQA LRM MoE NN DNN ANN GAN VAE SFT PTQ QAT KD RAG SSL ASR TTS OCR QA MT FL GPU CPU API
     SOTA KV UI GUI OOD IID KG KB DAG OT MDP POMDP NAT DA DG CL TL MTL AL FSL ZSL HRL IRL
     NMT SMT S2S HCI IoT AR VR UAV SA FLOP ECG EEG MRI CT IE""".split()
+) | frozenset(
+    # Sensors, signals, imaging modalities, records and quantities: what a paper works on or
+    # with, never one model, dataset or method (``LiDAR point clouds``, ``6-DoF poses``).
+    """LiDAR LIDAR IMU RGB RGBD RGB-D ToF TOF HSI fMRI EHR BEV DoF DOF ROI RoI HDR""".split()
 )
-# Natural languages are not the entities kg looks for, capitalised as they are.
+# A count before a quantity's acronym: ``6-DoF``, ``7-DOF``.
+_COUNT_PREFIX = re.compile(r"\d+-")
+# Natural languages are not the entities kg looks for, capitalised as they are; nor are the
+# common nouns written with a capital (``images collected from the Internet``).
 _LANGUAGES = frozenset(
     """English Chinese Mandarin Cantonese Japanese Korean German French Spanish Portuguese
     Italian Dutch Russian Arabic Hindi Bengali Urdu Turkish Persian Vietnamese Thai
-    Indonesian Swahili Greek Hebrew Polish Czech Swedish Finnish Ukrainian Romanian""".split()
+    Indonesian Swahili Greek Hebrew Polish Czech Swedish Finnish Ukrainian Romanian
+    Internet""".split()
 )
 # Long forms of those acronyms and other capitalised generic phrases (keys: lower case,
 # no hyphens, singular): ``Large Language Models (LLMs)`` is a concept however written.
@@ -326,10 +334,15 @@ def _modifier(word: str) -> bool:
 
 
 def _generic_word(word: str) -> bool:
-    """Whether one word is a generic acronym, singular or plural (``LLM``, ``VLMs``), or
-    a language (``English``)."""
+    """Whether one word is a generic acronym, singular or plural (``LLM``, ``VLMs``,
+    ``6-DoF``), or a language (``English``)."""
     if word in GENERIC_ACRONYMS or word in _LANGUAGES:
         return True
+    count = _COUNT_PREFIX.match(word) if word[:1].isdigit() else None
+    if count is not None:
+        word = word[count.end() :]  # ``6-DoF``: the quantity
+        if word in GENERIC_ACRONYMS:
+            return True
     return word.endswith("s") and word[:-1] in GENERIC_ACRONYMS
 
 

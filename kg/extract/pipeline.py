@@ -869,7 +869,44 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:
-    """A catalog name must not be glued to letters (``Adam`` in ``Adamant``)."""
+    """A catalog name must stand as a word of its own: not glued to letters (``Adam`` in
+    ``Adamant``), nor one part of a hyphenated word that is something else (``Meta`` in
+    ``Meta-learning``, ``Transformer`` in ``Vision-Transformer``).
+
+    A hyphen part that only modifies the name or gives its version or size keeps it:
+    ``BERT-style``, ``GRPO-based``, ``GPT-4``, ``BERT-large``, ``ResNet-50``.
+
+    >>> t = "Meta-learning, Meta-RL, non-Meta, BERT-style, GPT-4 and BERT-large beat Meta."
+    >>> [t[a:b] for a, b in [(0, 4), (15, 19), (28, 32), (34, 38), (46, 49), (56, 60), (72, 76)]]
+    ['Meta', 'Meta', 'Meta', 'BERT', 'GPT', 'BERT', 'Meta']
+    >>> [_word_bounded(t, a, b) for a, b in [(0, 4), (15, 19), (28, 32), (34, 38), (46, 49),
+    ...  (56, 60), (72, 76)]]
+    [False, False, False, True, True, True, True]
+    """
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or after.isalnum())
+    if before.isalnum() or after.isalnum():
+        return False
+    if before == "-" and start > 1 and text[start - 2].isalnum():
+        return False  # the last part of ``non-Meta``, ``Vision-Transformer``
+    if after == "-" and end + 1 < len(text) and text[end + 1].isalnum():
+        part = _HYPHEN_PART.match(text, end + 1)
+        return part is not None and _keeps_name(part.group())
+    return True
+
+
+# A hyphenated word's next part (up to the next hyphen or the end of the word).
+_HYPHEN_PART = re.compile(r"[^\W_]+")
+# Hyphen parts that modify a name (``BERT-style``) or give its size (``BERT-large``).
+_NAME_KEEPING_PARTS = frozenset(
+    """based style like type inspired driven guided aware free specific level powered
+    enhanced augmented conditioned centric oriented only tuned trained pretrained aligned
+    initialized generated labeled labelled annotated sized scale base large small tiny mini
+    medium huge xl xxl instruct chat it""".split()
+)
+
+
+def _keeps_name(part: str) -> bool:
+    """Whether a hyphen part after a name leaves the name itself (a modifier, a version
+    or a size: ``style``, ``4``, ``v2``, ``large``, ``7B``), not another word (``learning``)."""
+    return part.lower() in _NAME_KEEPING_PARTS or any(c.isdigit() for c in part) or len(part) == 1
