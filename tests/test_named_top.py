@@ -88,3 +88,58 @@ def test_generic_acronyms_of_sensors_and_quantities(
     text: str, kwargs: dict[str, object], kind: str
 ) -> None:
     assert mention_kind(text, **kwargs) == kind  # type: ignore[arg-type]
+
+
+def test_a_version_before_a_generic_head_stays_in_the_name(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``CASIA NIR-VIS v2.0 benchmark`` gave ``CASIA NIR-VIS``: the version went with the head."""
+    found = mentions(
+        full_nlp,
+        "We report results on the CASIA NIR-VIS v2.0 benchmark, without the need at all to "
+        "re-train the recognition system.",
+    )
+    assert ("CASIA NIR-VIS v2.0", DATASET) in {(m.text, m.type) for m in found}
+
+
+def test_a_dimension_or_a_letter_before_a_metric_word_is_no_dataset(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """Cutting ``accuracy``/``score`` off a span made ``3D`` and ``F`` datasets."""
+    found = mentions(
+        full_nlp,
+        "Our model outperforms previous approaches both on 2D and 3D errors. "
+        "It reaches a higher F score and 3D accuracy than the baselines.",
+    )
+    texts = {m.text for m in found if m.type is DATASET}
+    assert not texts & {"3D", "F", "2D"}
+
+
+def test_a_version_range_after_a_slash_stays_in_the_name() -> None:
+    """``Youtube-VIS-19/21`` and ``SogouT-08/12``-like names were cut at the slash."""
+    from kg.extract.named import find_named
+
+    text = (
+        "Extensive experiments have been conducted on popular VIS datasets, i.e. Youtube-VIS-19/21."
+    )
+    names = [text[n.start : n.end] for n in find_named(text)]
+    assert "Youtube-VIS-19/21" in names
+    assert "Youtube-VIS-19" not in names
+
+
+def test_datasets_i_e_names_datasets() -> None:
+    """``four widely used datasets, i.e. N-UCLA, ...``: the names after ``i.e.`` are datasets."""
+    from kg.extract.named import find_named
+
+    text = (
+        "Extensive experiments are conducted on four widely used datasets, i.e. N-UCLA, SBU, "
+        "NTU RGB+D and NTU RGB+D 120 to verify the effectiveness of Ta-CNN."
+    )
+    found = {text[n.start : n.end]: (n.type, n.cue) for n in find_named(text)}
+    assert found["N-UCLA"] == (DATASET, "datasets")
+
+
+def test_a_name_with_a_data_set_head_is_named(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``the MNIST data set`` was a concept (``data`` read as a lowercase word), ``the MNIST
+    dataset`` named."""
+    found = mentions(full_nlp, "On the LeNet-5 model for the MNIST data set, we achieve 71.")
+    kinds = {m.text: m.kind for m in found}
+    assert kinds["MNIST data set"] == NAMED
+    assert mention_kind("TREC and DBLP data sets") == NAMED
+    assert mention_kind("big data sets") == CONCEPT

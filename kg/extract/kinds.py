@@ -415,6 +415,8 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     False
     >>> _named_form("Hamiltonian Monte Carlo", title=False, initial=False)
     True
+    >>> _named_form("TREC and DBLP data sets", title=False, initial=False)
+    True
     """
     if text.islower() and not _DIGIT.search(text):
         return False  # no capital and no digit (most phrases): no word has a name's shape
@@ -422,6 +424,8 @@ def _named_form(text: str, *, title: bool, initial: bool) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
+    if len(words) > 2 and words[-2] == "data" and words[-1] in ("set", "sets"):
+        words[-2:] = ["dataset"]  # ``MNIST data set``: a generic head, in two words
     strong = capitalised = 0
     last = len(words) - 1
     for i, word in enumerate(words):

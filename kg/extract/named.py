@@ -26,7 +26,7 @@ _WORD = re.compile(
     r"[A-Z0-9](?:(?<![\w.+-][A-Z0-9])|(?<=(?<![\w.+-])[a-z][A-Z])"
     r"|(?<=(?<![\w.+-])[a-z]{2}[A-Z])|(?<=(?<![\w.+-])[a-z]{3}[A-Z]))"
     r"(?=[a-z_]*[A-Z0-9+.-])"  # not a plain capitalised word (``Retrieval``): most of them
-    r"[\w+]*(?:[.-][\w+]+)*"
+    r"[\w+]*(?:[.-][\w+]+)*(?:(?<=\d)/\d+(?![\w/]))?"  # ``SogouT-08/12``: a version range
 )
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 _TWO_CAPITALS = re.compile(r"[A-Z][^A-Z]*[A-Z]")
@@ -98,7 +98,7 @@ _SKIPPED = frozenset(
 _NOT_ON = frozenset("based focus focuses focused rely relies built depend depends "
                     "conditioned work works working".split())  # fmt: skip
 _COMPARE = frozenset("compare compares compared comparing".split())
-_SUCH_AS = frozenset("as like including e.g. e.g.,".split())
+_SUCH_AS = frozenset("as like including e.g. e.g., i.e. i.e., namely".split())
 _KINDS_LISTED = {
     "datasets": EntityType.DATASET,
     "benchmarks": EntityType.DATASET,
@@ -202,6 +202,7 @@ def context_type(text: str, start: int, end: int) -> tuple[EntityType | None, st
         return EntityType.MODEL, previous
     if last in _SUCH_AS:
         listed = words[-3] if last == "as" and previous == "such" and len(words) > 2 else previous
+        listed = listed.strip(_EDGE)  # ``two datasets, i.e., X``
         if listed in _KINDS_LISTED:
             return _KINDS_LISTED[listed], listed
     return None, ""
@@ -344,6 +345,10 @@ _ALL_HEADS = frozenset(_HEADS) | frozenset(_DATASET_HEADS)
 _HAS_COORDINATION = re.compile(r" (?:and|or|&|/|vs\.|versus) |, ")
 _LEADING = frozenset("the a an our their its this these both".split())
 _SPAN_WORD = re.compile(r"\S+")
+# A version after a name, part of it (``LayoutLM v2``, ``MultiWOZ 2.1``).
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*[a-z]?")
+# A dimension or a size, never a name of its own (``3D``, ``2D``, ``16GB``).
+_DIMENSION = re.compile(r"\d+(?:\.\d+)?[A-Za-z]{1,2}")
 _COORDINATION = frozenset({"and", "or", "&", "/", "vs.", "versus"})
 
 
@@ -392,6 +397,7 @@ def name_parts(
             last > 1
             and text[words[last - 1][0] : words[last - 1][1]].islower()
             and (lowered[last - 1] not in _COORDINATION)
+            and not _VERSION_WORD.fullmatch(lowered[last - 1])  # ``LayoutLM v2 model``
         ):
             last -= 1
     elif lowered[-1] in _DATASET_HEADS:
@@ -409,8 +415,14 @@ def name_parts(
             joined = False
             continue
         bare = word.rstrip(".")
+        if parts and joined and _VERSION_WORD.fullmatch(bare):
+            parts[-1] = (parts[-1][0], words[i][0] + len(word), type_)  # ``MultiWOZ 2.1``
+            joined = word == raw
+            continue
         if _METRIC.fullmatch(bare) or bare.startswith(_METRIC_STARTS):
             return None  # ``F1 score``, ``Recall@1 accuracy``: a metric, whole
+        if len(bare) < 2 or _DIMENSION.fullmatch(bare):
+            return None  # ``F score``, ``3D accuracy``: no name in it
         if not (name_shape(bare) or (bare.isupper() and bare not in NOT_NAME_WORDS)):
             return None  # ``MS`` of ``MS COCO`` is part of a name here
         if joined and parts:
