@@ -9,6 +9,7 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +19,14 @@ from kg.errors import StoreError
 from kg.models import Entity, EntityType, Graph, Paper, PaperEntity, Repository
 from kg.query import bind_params, list_queries, load_internal
 from kg.store import FalkorStore, write_graph
-from kg.store.base import ENTITY_LABELS, WRITE_ORDER, changed_rows, graph_rows, write_statements
+from kg.store.base import (
+    ENTITY_LABELS,
+    WRITE_ORDER,
+    changed_rows,
+    graph_rows,
+    paper_hash,
+    write_statements,
+)
 from kg.store.neo4j import Neo4jStore, schema_statements
 from kg.store.neo4j_import import ARRAY_DELIMITER, import_tables, write_import_files
 from kg.store.transfer import read_stored_graph
@@ -148,6 +156,32 @@ def test_the_hash_ignores_row_order_but_not_content() -> None:
     recounted = replace(graph, mentions=[replace(graph.mentions[0], count=5), *graph.mentions[1:]])
     new = {r["id"]: r["hash"] for r in graph_rows(recounted)["write_paper_hashes"]}
     assert new["p1"] != hashes["p1"] and new["p2"] == hashes["p2"]
+
+
+def test_the_hash_is_the_paper_hash_of_each_papers_rows() -> None:
+    # graph_rows joins the hash text from rows serialised once (a row, an entity shared by
+    # papers); it must be exactly paper_hash of the rows, so stored hashes stay valid.
+    graph = tiny_graph(title='A "quoted" title, ünïcode and a newline\n')
+    rows = graph_rows(graph)
+    entities = {row["key"]: row for row in rows["write_entities"]}
+    for paper in graph.papers:
+        parts: dict[str, Any] = {
+            "write_papers": [r for r in rows["write_papers"] if r["id"] == paper.id],
+            "write_entities": {},
+        }
+        for name in ("write_mentions", "write_proposes", "write_affiliations"):
+            for row in rows[name]:
+                if row["paper"] == paper.id:
+                    parts.setdefault(name, []).append(row)
+                    parts["write_entities"][row["key"]] = entities[row["key"]]
+        for name in ("write_authors", "write_repositories", "prune_paper_links"):
+            mine = [row for row in rows[name] if row["paper"] == paper.id]
+            if mine:
+                parts[name] = sorted(
+                    mine, key=lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False)
+                )
+        expected = paper_hash(parts)
+        assert [r["hash"] for r in rows["write_paper_hashes"] if r["id"] == paper.id] == [expected]
 
 
 def test_schema_is_neo4j_5_ddl_kept_out_of_the_query_list() -> None:

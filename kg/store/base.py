@@ -264,8 +264,7 @@ def paper_hash(rows: Mapping[str, Any]) -> str:
     >>> len(paper_hash({"write_papers": [{"id": "p1"}]}))
     32
     """
-    text = json.dumps([_write_queries_digest(), rows], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return _digest(_json([_write_queries_digest(), rows]))
 
 
 def changed_rows(
@@ -412,11 +411,18 @@ def _label_statements(
 
 
 def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Return ``{id, hash}`` for each paper: a digest of every row written for it."""
+    """Return ``{id, hash}`` for each paper: a digest of every row written for it.
+
+    The digest is :func:`paper_hash` of the paper's rows (its links sorted, so the same
+    rows in another order are the same paper), computed without serialising a row twice:
+    each row is turned into JSON once, an entity once however many papers link to it, and
+    the paper's text is joined from those pieces exactly as ``json.dumps`` would write it.
+    """
     entities = {row["key"]: row for row in rows["write_entities"]}
+    entity_json: dict[str, str] = {}
     per_paper: dict[str, dict[str, Any]] = {}
     for row in rows["write_papers"]:
-        per_paper[row["id"]] = {"write_papers": [row], "write_entities": {}}
+        per_paper[row["id"]] = {"write_papers": [_json(row)], "write_entities": {}}
     for name, name_rows in rows.items():
         if name in ("write_papers", "write_entities", *_ENTITY_ONLY, *_DELETIONS):
             continue
@@ -424,14 +430,42 @@ def _hash_rows(rows: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]
             parts = per_paper.get(row["paper"])
             if parts is None:  # a link from a paper this graph does not hold
                 continue
-            parts.setdefault(name, []).append(row)
-            if "key" in row and row["key"] in entities:
-                parts["write_entities"][row["key"]] = entities[row["key"]]
-    for parts in per_paper.values():  # the same rows in another order are the same paper
-        for part in parts.values():
-            if isinstance(part, list):
-                part.sort(key=lambda row: json.dumps(row, sort_keys=True, ensure_ascii=False))
-    return [{"id": paper_id, "hash": paper_hash(parts)} for paper_id, parts in per_paper.items()]
+            parts.setdefault(name, []).append(_json(row))
+            key = row.get("key")
+            if key is not None and key in entities:
+                if key not in entity_json:
+                    entity_json[key] = _json(entities[key])
+                parts["write_entities"][key] = entity_json[key]
+    head = f"[{_json(_write_queries_digest())}, "
+    return [
+        {"id": paper_id, "hash": _digest(head + _parts_json(parts) + "]")}
+        for paper_id, parts in per_paper.items()
+    ]
+
+
+# json.dumps(value, sort_keys=True, ensure_ascii=False), without a new encoder per call.
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def _json(value: Any) -> str:
+    return _JSON.encode(value)
+
+
+def _parts_json(parts: Mapping[str, Any]) -> str:
+    """``_json(parts)`` for parts whose values are their rows' JSON (lists sorted here)."""
+    items = []
+    for name in sorted(parts):
+        part = parts[name]
+        if isinstance(part, list):
+            text = "[" + ", ".join(sorted(part)) + "]"
+        else:
+            text = "{" + ", ".join(f"{_json(key)}: {part[key]}" for key in sorted(part)) + "}"
+        items.append(f"{_json(name)}: {text}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @cache
