@@ -50,6 +50,20 @@ def test_classic_vision_methods_are_methods(full_nlp) -> None:  # type: ignore[n
     assert types["RANSAC"] == (METHOD, "Random Sample Consensus")
 
 
+def test_a_causal_model_is_a_method_and_mechanical_turk_an_organization(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``SCM`` was a Model (37 papers), ``Amazon Mechanical Turk`` a Method (26)."""
+    found = mentions(
+        full_nlp,
+        "Differentiable DAG learning transforms the combinatorial problem of identifying the "
+        "DAG underlying a Structural Causal Model (SCM) into a constrained continuous "
+        "optimization problem. To study this problem, we propose a new image dataset "
+        "annotated by Amazon Mechanical Turk.",
+    )
+    types = {m.text: m.type for m in found}
+    assert types["SCM"] is METHOD
+    assert types["Amazon Mechanical Turk"] is EntityType.ORGANIZATION
+
+
 def test_sensors_quantities_and_common_nouns_are_concepts(full_nlp) -> None:  # type: ignore[no-untyped-def]
     """``LiDAR`` (159 papers, a Model by its shape), ``6-DoF``, ``fMRI`` and ``the Internet``
     (a Dataset) were named entities among the most linked."""
@@ -79,6 +93,10 @@ def test_sensors_quantities_and_common_nouns_are_concepts(full_nlp) -> None:  # 
         ),
         ("Electronic Health Records", {"rule": "acronym", "aliases": ["EHR"]}, CONCEPT),
         ("Internet", {"rule": "ner", "sentence": "Images from the Internet."}, CONCEPT),
+        ("low-resolution", {"rule": "acronym", "aliases": ["LR"]}, CONCEPT),
+        ("field of view", {"rule": "acronym", "aliases": ["FOV"]}, CONCEPT),
+        ("natural language", {"rule": "acronym", "aliases": ["NL"]}, CONCEPT),
+        ("automated machine learning", {"rule": "acronym", "aliases": ["AutoML"]}, CONCEPT),
         # Still names: an acronym with a count that is no quantity, a sensor's dataset.
         ("LiDAR-MOS", {"rule": "shape"}, NAMED),
         ("3DGS", {"rule": "shape"}, NAMED),

@@ -70,7 +70,8 @@ GENERIC_ACRONYMS = frozenset(
 ) | frozenset(
     # Sensors, signals, imaging modalities, records and quantities: what a paper works on or
     # with, never one model, dataset or method (``LiDAR point clouds``, ``6-DoF poses``).
-    """LiDAR LIDAR IMU RGB RGBD RGB-D ToF TOF HSI fMRI EHR BEV DoF DOF ROI RoI HDR""".split()
+    """LiDAR LIDAR IMU RGB RGBD RGB-D ToF TOF HSI fMRI EHR BEV DoF DOF ROI RoI HDR HR LR FOV
+    FoV NL AutoML""".split()
 )
 # A count before a quantity's acronym: ``6-DoF``, ``7-DOF``.
 _COUNT_PREFIX = re.compile(r"\d+-")
@@ -88,6 +89,7 @@ GENERIC_PHRASES = frozenset(
     {
         "artificial intelligence",
         "machine learning",
+        "automated machine learning",
         "deep learning",
         "natural language processing",
         "computer vision",
