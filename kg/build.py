@@ -18,8 +18,9 @@ all four stages in one call, so the same input gives the same graph from Python 
 `kg build`.
 """
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -249,7 +250,8 @@ def build_graph(
     """
     from kg.link import link
 
-    return link(extractions, overrides=_overrides(overrides))
+    with _collector_paused():
+        return link(extractions, overrides=_overrides(overrides))
 
 
 def store_graph(
@@ -373,6 +375,26 @@ def _overrides(overrides: Overrides | str | Path | None) -> Overrides | None:
     if overrides is None or isinstance(overrides, Overrides):
         return overrides
     return load_overrides(overrides)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the corpus is linked.
+
+    Linking allocates millions of small objects that live until the graph is built, and
+    makes almost no cycles: each automatic collection walks all of them again for nothing
+    (a tenth of the link's time). Reference counting still frees everything else, and the
+    collector is back on when linking ends or fails. Worker processes forked meanwhile
+    turn it on again (:mod:`kg.extract.workers`).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _wrap(

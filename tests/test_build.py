@@ -111,3 +111,26 @@ def test_an_unknown_engine_is_refused() -> None:
 def test_the_dask_engine_needs_a_cache() -> None:
     with pytest.raises(KgError, match="give a cache folder"):
         extract_papers([], engine="dask")
+
+
+def test_linking_pauses_the_garbage_collector_and_turns_it_back_on() -> None:
+    import gc
+
+    from kg.build import build_graph
+
+    papers = read_inputs([SAMPLE]).papers[:3]
+    extractions = list(extract_papers(papers))
+    seen: list[bool] = []
+
+    def watched(fail: bool):  # type: ignore[no-untyped-def]
+        for extraction in extractions:
+            seen.append(gc.isenabled())
+            yield extraction
+        if fail:
+            raise KgError("extraction failed")
+
+    graph = build_graph(watched(False))
+    assert len(graph.papers) == 3 and seen == [False] * 3 and gc.isenabled()
+    with pytest.raises(KgError, match="extraction failed"):
+        build_graph(watched(True))
+    assert gc.isenabled()

@@ -1,5 +1,6 @@
 """Extraction in several processes, each with its own pipeline, results in input order."""
 
+import gc
 import marshal
 import multiprocessing
 import signal
@@ -207,6 +208,9 @@ def pipeline(ner: bool) -> Language:
     """This process's extraction pipeline, built on first use (a second or two) and kept."""
     if ner not in _NLPS:
         _NLPS[ner] = load_nlp(ner=ner)
+        # The pipeline lives as long as the process: keep its objects out of every later
+        # garbage collection (extract_speed 0.28 -> 0.31, the same output).
+        gc.freeze()
     return _NLPS[ner]
 
 
@@ -216,6 +220,7 @@ def _init_worker(ner: bool, trie: dict[int, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     use_catalog_trie(None, trie)
+    gc.enable()  # a parent linking as it extracts has paused it (kg.build)
     pipeline(ner)
     global _WORKER_NER
     _WORKER_NER = ner
