@@ -13,12 +13,16 @@ def papers(*abstracts: str) -> list[Paper]:
     ]
 
 
-def test_acronym_defined_in_one_paper_links_bare_uses_in_others(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_acronym_defined_in_three_papers_links_bare_uses_in_others(nlp) -> None:  # type: ignore[no-untyped-def]
+    # Three papers: one paper's definition alone names no other paper, and a short form of
+    # 3 letters needs three (DOMINANT_PAPERS, DOMINANT_SHORT_PAPERS).
     graph = link(
         extract(
             nlp,
             papers(
                 "We propose Gradient Echo Sampling (GES) for fast training.",
+                "We speed up Gradient Echo Sampling (GES) further.",
+                "Gradient Echo Sampling (GES) needs no labels.",
                 "Unlike GES, our sampler needs no warm-up.",
             ),
         )
@@ -186,8 +190,12 @@ def test_a_one_word_name_extending_its_canonical_name_is_its_own_entity() -> Non
 
 
 def test_an_acronym_after_a_number_is_a_unit(nlp) -> None:  # type: ignore[no-untyped-def]
-    defines, uses = papers("TerminalBench (TB) scores agents.", "1.5 TB of text, and TB itself.")
-    graph = link(extract(nlp, [defines, uses]))
+    # Three papers define TB: a short form of 2 letters needs them (DOMINANT_SHORT_PAPERS).
+    *defines, uses = papers(
+        *[f"TerminalBench (TB) scores agents on {task}." for task in ("git", "shell", "make")],
+        "1.5 TB of text, and TB itself.",
+    )
+    graph = link(extract(nlp, [*defines, uses]))
     (tb,) = [e for e in graph.entities.values() if e.name == "TB"]
     (used,) = [m for m in graph.mentions if m.key == tb.key and m.paper_id == uses.id]
     assert used.count == 1 and used.start == uses.abstract.rindex("TB")
