@@ -181,24 +181,26 @@ def test_stale_record_of_a_dead_server_is_cleared(tmp_path: Path) -> None:
 def test_building_on_more_papers_leaves_no_stale_entity(tmp_path: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     """An entity whose key changes as the corpus grows must not stay behind as a duplicate.
 
-    Alone, the first paper's bare ``ZQT`` is its own entity; once the second paper defines
+    Alone, the first paper's bare ``ZQT`` is its own entity; once three more papers define
     it, it joins ``Zonal Query Transformer`` and the old node must go.
     """
     from kg.extract import extract
     from kg.link import link
 
     first = Paper(id="p1", title="One", abstract="We compare against the ZQT-style baseline.")
-    second = Paper(
-        id="p2", title="Two", abstract="We propose the Zonal Query Transformer (ZQT) for retrieval."
+    # Three papers define it: a bare acronym of 3 letters takes a meaning three papers give.
+    second, third, fourth = (
+        Paper(id=f"p{i}", title=t, abstract=f"We {v} the Zonal Query Transformer (ZQT).")
+        for i, t, v in ((2, "Two", "propose"), (3, "Three", "use"), (4, "Four", "extend"))
     )
     path = tmp_path / "kg.db"
     with FalkorStore(path) as store:
         write_graph(store, link(extract(nlp, [first])))
         assert store.run("MATCH (e:Entity) RETURN e.key").rows == [["zqt"]]
-        write_graph(store, link(extract(nlp, [first, second])))
+        write_graph(store, link(extract(nlp, [first, second, third, fourth])))
         keys = {r[0] for r in store.run("MATCH (e:Entity) RETURN e.key").rows}
     with FalkorStore(tmp_path / "fresh.db") as fresh:
-        write_graph(fresh, link(extract(nlp, [first, second])))
+        write_graph(fresh, link(extract(nlp, [first, second, third, fourth])))
         fresh_keys = {r[0] for r in fresh.run("MATCH (e:Entity) RETURN e.key").rows}
     assert keys == fresh_keys
     assert "zqt" not in keys
