@@ -72,17 +72,19 @@ def test_unknown_name_is_an_error(sample_db: Path) -> None:
 
 
 def formed_graph(nlp) -> Graph:  # type: ignore[no-untyped-def]
-    """GES defined in one paper, used bare in another, spelled apart in a third, and a
-    fourth paper's "Gradient Echo Sampler" merged in by the overrides file."""
+    """GES defined in one paper, used bare in another, spelled apart in a third, defined
+    again in a fourth (a bare 3-letter acronym takes a meaning three papers give), and a
+    fifth paper's "Gradient Echo Sampler" merged in by the overrides file."""
     texts = [
         "We propose Gradient Echo Sampling (GES) for fast training.",
         "Unlike GES, our sampler needs no warm-up.",
         "Gradient-Echo Sampling (GES) is slow on graphs.",
+        "We extend Gradient Echo Sampling (GES) to text.",
         "The Gradient Echo Sampler is our baseline.",
     ]
     papers = [Paper(paper_id(f"P{i}"), f"P{i}", t) for i, t in enumerate(texts)]
-    extractions = list(extract(nlp, papers[:3]))
-    last = papers[3]
+    extractions = list(extract(nlp, papers[:4]))
+    last = papers[4]
     start = last.abstract.index("Gradient Echo Sampler")
     sampler = Mention(
         last.id,
@@ -116,7 +118,8 @@ def test_merge_reasons_are_stored_and_read_back(nlp, tmp_path: Path) -> None:  #
         paper_id("P0"): ["acronym"],
         paper_id("P1"): ["corpus-acronym"],
         paper_id("P2"): ["acronym"],
-        paper_id("P3"): ["ner", "override"],
+        paper_id("P3"): ["acronym"],
+        paper_id("P4"): ["ner", "override"],
     }
     key = name_key("Gradient Echo Sampling")
     assert stored.entities[key].formed == graph.entities[key].formed == report.formed

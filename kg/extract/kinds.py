@@ -18,6 +18,10 @@ The decision (:func:`mention_kind`) reads where the mention came from, then its 
   (``LLM-based agents``, ``Wikipedia and long narrative datasets``).
 
 An entity's kind is the one most of its papers give it (:func:`entity_kind`).
+
+Long because the word lists the decision reads (generic acronyms, sensors and quantities,
+languages, generic heads) sit beside the rules that use them, so one file says why a
+mention is named or a concept.
 """
 
 import re

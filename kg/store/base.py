@@ -3,6 +3,10 @@
 A store only has to run one parameterised Cypher statement (:meth:`GraphStore.run`)
 and set up its own indexes; turning a :class:`~kg.models.Graph` into batched
 ``UNWIND $rows`` writes is common to all of them (:func:`write_graph`).
+
+Long because the rows of every statement, the content hash that makes a re-run skip
+unchanged papers, and the write order that keeps an interrupted write repairable belong
+together: splitting them would spread one invariant over several files.
 """
 
 import hashlib
