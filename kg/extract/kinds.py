@@ -36,6 +36,7 @@ __all__ = [
     "GENERIC_ACRONYMS",
     "GENERIC_PHRASES",
     "KINDS",
+    "MODIFIER_SUFFIXES",
     "NAMED",
     "Kind",
     "entity_kind",
@@ -162,7 +163,7 @@ _OPENERS = NOT_NAMES | frozenset(
 # Small words a title-cased name may hold: ``Causal Hierarchy of Actions and Interactions``.
 _GLUE = frozenset("of and for the in on with to a an via from by at or vs".split())
 # Hyphen parts that make a word a modifier, not a name: ``BERT-based``, ``GRPO-style``.
-_MODIFIER_SUFFIXES = frozenset(
+MODIFIER_SUFFIXES = frozenset(
     """based style like guided driven aware free specific level scale inspired powered
     enhanced augmented conditioned centric oriented only tuned trained aligned""".split()
 )
@@ -336,7 +337,7 @@ def _plain_entry(text: str, type_: str) -> bool:
 def _modifier(word: str) -> bool:
     """Whether a hyphenated word modifies a noun (``BERT-based``, ``GRPO-style``)."""
     last = _DASHES.split(word)[-1]
-    return last != word and last.casefold() in _MODIFIER_SUFFIXES
+    return last != word and last.casefold() in MODIFIER_SUFFIXES
 
 
 def _generic_word(word: str) -> bool:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from kg.catalog import Catalog, CatalogEntry, load_catalog
 from kg.extract.acronyms import find_acronyms
-from kg.extract.kinds import mention_kind
+from kg.extract.kinds import MODIFIER_SUFFIXES, mention_kind
 from kg.extract.named import find_named, name_parts
 from kg.extract.patterns import find_cues, find_model_names, find_urls, head_type
 from kg.extract.proposals import Proposal, find_appositions, find_proposals, title_name
@@ -898,11 +898,9 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 # A hyphenated word's next part (up to the next hyphen or the end of the word).
 _HYPHEN_PART = re.compile(r"[^\W_]+")
 # Hyphen parts that modify a name (``BERT-style``) or give its size (``BERT-large``).
-_NAME_KEEPING_PARTS = frozenset(
-    """based style like type inspired driven guided aware free specific level powered
-    enhanced augmented conditioned centric oriented only tuned trained pretrained aligned
-    initialized generated labeled labelled annotated sized scale base large small tiny mini
-    medium huge xl xxl instruct chat it""".split()
+_NAME_KEEPING_PARTS = MODIFIER_SUFFIXES | frozenset(
+    """type pretrained initialized generated labeled labelled annotated sized base large
+    small tiny mini medium huge xl xxl instruct chat it""".split()
 )
 
 
