@@ -28,45 +28,52 @@ WITH total, e, direct, [x IN direct | x[0]] AS named, collect(DISTINCT q.id) AS 
 WITH total, e, direct + [id IN through WHERE NOT id IN named | [id, $variant_weight]] AS members
 WHERE size(members) >= 2 AND size(members) <= $max_papers
 WITH e, coalesce(e.idf, log(toFloat(total) / size(members))) AS idf, members
-UNWIND members AS x
-UNWIND members AS y
-WITH e, idf, x, y
-WHERE x[0] < y[0]
-WITH x[0] AS a, y[0] AS b, idf * CASE WHEN x[1] < y[1] THEN x[1] ELSE y[1] END AS gain
+UNWIND range(0, size(members) - 2) AS i
+UNWIND range(i + 1, size(members) - 1) AS j
+WITH idf, members[i] AS x, members[j] AS y
+WITH CASE WHEN x[0] < y[0] THEN x[0] ELSE y[0] END AS a,
+     CASE WHEN x[0] < y[0] THEN y[0] ELSE x[0] END AS b,
+     idf * CASE WHEN x[1] < y[1] THEN x[1] ELSE y[1] END AS gain
 WITH a, b, sum(gain) AS score
 ORDER BY score DESC, a, b
 LIMIT $limit
 // What each of these pairs shares, and why: directly, through a variant (x or y is not e),
-// through a cue (GRPO-style) or through a phrase whose concept key it is.
-MATCH (pa:Paper {id: a})
-MATCH (pb:Paper {id: b})
-MATCH (pa)-[ma:MENTIONS]->(x:Entity)-[:VARIANT_OF*0..1]->(e:Entity)
-      <-[:VARIANT_OF*0..1]-(y:Entity)<-[mb:MENTIONS]-(pb)
+// through a cue (GRPO-style) or through a phrase whose concept key it is. Each side starts
+// from its own paper (a pattern through e would walk all of e's papers for every pair).
+MATCH (pa:Paper {id: a})-[ma:MENTIONS]->(x:Entity)-[:VARIANT_OF*0..1]->(e:Entity)
+WITH a, b, score, pa, ma, x, e  // filtered after the walk from pa, not by a scan of e
 WHERE coalesce(e.specific, true) AND coalesce(e.kind, 'named') <> 'ambiguous'
   AND ($kind = 'all' OR coalesce(e.kind, 'named') = $kind)
   AND coalesce(e.papers, 2) >= 2 AND coalesce(e.papers, 0) <= $max_papers
-WITH a, b, score, pa, pb, e, x, y, ma, mb,
-     [v IN coalesce(ma.via, []) WHERE v IN ['style', 'based', 'like', 'inspired', 'driven',
-                                           'guided', 'powered', 'enabled']] AS cues_a,
-     [v IN coalesce(mb.via, []) WHERE v IN ['style', 'based', 'like', 'inspired', 'driven',
-                                           'guided', 'powered', 'enabled']] AS cues_b
-WITH a, b, score, pa, pb, e,
-     CASE WHEN x <> e OR size(cues_a) > 0 THEN $variant_weight ELSE 1.0 END AS wa,
-     CASE WHEN y <> e OR size(cues_b) > 0 THEN $variant_weight ELSE 1.0 END AS wb,
-     CASE WHEN x <> e THEN 'variant: ' + x.name
-          WHEN 'concept' IN coalesce(ma.via, []) THEN 'concept: ' + ma.surfaces[0]
-          WHEN size(cues_a) > 0 THEN e.name + '-' + cues_a[0] ELSE '' END AS via_a,
-     CASE WHEN y <> e THEN 'variant: ' + y.name
-          WHEN 'concept' IN coalesce(mb.via, []) THEN 'concept: ' + mb.surfaces[0]
-          WHEN size(cues_b) > 0 THEN e.name + '-' + cues_b[0] ELSE '' END AS via_b
-WITH a, b, score, pa, pb, e, CASE WHEN wa < wb THEN wa ELSE wb END AS w,
-     [s IN [via_a, via_b] WHERE s <> ''] AS ways
-ORDER BY a, b, e.key, w DESC, size(ways)
-WITH a, b, score, pa, pb, e, collect([w, ways])[0] AS best
-WITH a, b, score, pa, pb, e, best[0] AS w, best[1] AS ways,
+WITH a, b, score, pa, e, x, coalesce(ma.via, []) AS via, ma.surfaces[0] AS surface
+WITH a, b, score, pa, e, x, via, surface,
+     [v IN via WHERE v IN ['style', 'based', 'like', 'inspired', 'driven', 'guided',
+                           'powered', 'enabled']] AS cues
+WITH a, b, score, pa, collect({key: e.key, name: e.name, idf: coalesce(e.idf, 0.0),
+     w: CASE WHEN x <> e OR size(cues) > 0 THEN $variant_weight ELSE 1.0 END,
+     way: CASE WHEN x <> e THEN 'variant: ' + x.name
+               WHEN 'concept' IN via THEN 'concept: ' + surface
+               WHEN size(cues) > 0 THEN e.name + '-' + cues[0] ELSE '' END}) AS sides_a
+MATCH (pb:Paper {id: b})-[mb:MENTIONS]->(y:Entity)-[:VARIANT_OF*0..1]->(f:Entity)
+WHERE f.key IN [s IN sides_a | s.key]
+WITH a, b, score, pa, pb, sides_a, f, y, coalesce(mb.via, []) AS via, mb.surfaces[0] AS surface
+WITH a, b, score, pa, pb, sides_a, f, y, via, surface,
+     [v IN via WHERE v IN ['style', 'based', 'like', 'inspired', 'driven', 'guided',
+                           'powered', 'enabled']] AS cues
+WITH a, b, score, pa, pb, sides_a, f,
+     CASE WHEN y <> f OR size(cues) > 0 THEN $variant_weight ELSE 1.0 END AS wb,
+     CASE WHEN y <> f THEN 'variant: ' + y.name
+          WHEN 'concept' IN via THEN 'concept: ' + surface
+          WHEN size(cues) > 0 THEN f.name + '-' + cues[0] ELSE '' END AS via_b
+UNWIND [s IN sides_a WHERE s.key = f.key] AS sa
+WITH a, b, score, pa, pb, f, CASE WHEN sa.w < wb THEN sa.w ELSE wb END AS w,
+     [t IN [sa.way, via_b] WHERE t <> ''] AS ways
+ORDER BY a, b, f.key, w DESC, size(ways)
+WITH a, b, score, pa, pb, f, collect([w, ways])[0] AS best
+WITH a, b, score, pa, pb, f, best[0] AS w, best[1] AS ways,
      toInteger(round(best[0] * 100)) AS cents
-WITH a, b, score, pa, pb, e.name AS name, coalesce(e.idf, 0.0) * w AS gain,
-     e.name + CASE WHEN size(ways) = 0 THEN ''
+WITH a, b, score, pa, pb, f.name AS name, coalesce(f.idf, 0.0) * w AS gain,
+     f.name + CASE WHEN size(ways) = 0 THEN ''
                    ELSE ' (' + reduce(t = ways[0], s IN ways[1..] | t + '; ' + s)
                         + CASE WHEN cents >= 100 THEN ''
                                WHEN cents % 10 = 0 THEN ', x0.' + toString(cents / 10)

@@ -256,3 +256,29 @@ def test_the_concepts_view_of_a_big_graph_is_selected_in_the_database(big_db: Pa
     assert "selected in the database" in notes[0]
     a, b = next(iter(view.edges()))
     assert view.edges[a, b]["weight"] == len(papers_naming(a[1]) & papers_naming(b[1]))
+
+
+def test_the_bipartite_view_of_a_big_graph_is_its_top_entities_and_their_papers(
+    big_db: Path,
+) -> None:
+    """Not the whole graph (minutes at 50k papers, a hairball): the top entities by the
+    map's ranking and the papers naming most of them, with all their links among those."""
+    from kg.export import build_view, read_graph
+    from kg.export.big import BIPARTITE_PAPERS
+
+    with FalkorStore(big_db) as store:
+        view, notes = read_view(store, ViewSpec(view="bipartite", top=20))
+        whole, _ = build_view(read_graph(store), ViewSpec(view="bipartite"))
+    assert "selected in the database" in notes[0]
+    entities = {n for n in view if n[0] == "entity"}
+    papers = {n for n in view if n[0] == "paper"}
+    assert 10 <= len(entities) <= 20
+    # Named entities only (the even terms): no concept, nor the ambiguous XYZ.
+    assert all(key.startswith(TOPICS) and int(key.split()[-1]) % 2 == 0 for _, key in entities)
+    assert 0 < len(papers) <= BIPARTITE_PAPERS
+    assert all(view.degree(p) >= 2 for p in papers)  # each joins two entities or more
+    # The same links the whole graph has between these nodes, with their evidence.
+    expected = {frozenset(e) for e in whole.subgraph(view.nodes).edges()}
+    assert {frozenset(e) for e in view.edges()} == expected
+    a, b = next(iter(view.edges()))
+    assert view.edges[a, b]["title"] == whole.edges[a, b]["title"]

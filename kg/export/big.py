@@ -5,27 +5,39 @@ Above OVERVIEW_PAPERS papers, reading 300,000 nodes into networkx takes minutes,
 - ``concepts``: the top entities (papers with idf weighting) and their strongest
   co-mention links, the concept map's selection (:mod:`kg.export.overview`);
 - ``overlap``: the paper pairs ``cypher/overlapping_pairs.cypher`` ranks first;
+- ``bipartite``: the top entities of the same ranking and the papers that name the most
+  of them, with their links;
 - ``ego``: the ball around the centre, grown one step at a time in Cypher, then the
   same view as on a small graph.
-
-The bipartite view has no such selection: it still reads the whole graph.
 """
 
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
 
 from kg.errors import KgError
 from kg.export.graph import from_rows
-from kg.export.overview import MAP_TERMS, read_map
+from kg.export.overview import MAP_TERMS, read_map, read_terms
 from kg.names import name_key
 from kg.query import load_internal, load_query
 from kg.store.base import GraphStore
 
-__all__ = ["BIG_VIEWS", "EGO_PAPERS", "OVERLAP_PAIRS", "read_big_view"]
+__all__ = [
+    "BIG_VIEWS",
+    "BIPARTITE_PAPERS",
+    "BIPARTITE_TERMS",
+    "EGO_PAPERS",
+    "OVERLAP_PAIRS",
+    "read_big_view",
+]
 
 # The views read_big_view selects in the database.
-BIG_VIEWS = ("concepts", "overlap", "ego")
+BIG_VIEWS = ("concepts", "overlap", "bipartite", "ego")
+# The bipartite view of a big graph draws this many top entities (--top: that many) and
+# the BIPARTITE_PAPERS papers that name the most of them (by the idf of those they name).
+BIPARTITE_TERMS = 100
+BIPARTITE_PAPERS = 500
 # The concepts view of a big graph keeps each entity's this many strongest links.
 CONCEPT_LINKS = 8
 # The overlap view of a big graph draws this many pairs (--top: that many).
@@ -59,6 +71,10 @@ def read_big_view(store: GraphStore, spec: Any, total: int) -> tuple[nx.Graph, l
         return view, notes
     if spec.view == "overlap":
         return _overlap_pairs(store, spec, total)
+    if spec.view == "bipartite":
+        rows, notes = _bipartite_rows(store, spec, total)
+        view, more = build_view(from_rows(*rows), replace(spec, top=None))
+        return view, notes + more
     if spec.view == "ego":
         rows, notes = _ego_rows(store, spec)
         view, more = build_view(from_rows(*rows), spec)
@@ -104,6 +120,44 @@ def _overlap_pairs(store: GraphStore, spec: Any, total: int) -> tuple[nx.Graph, 
         "specific entities (cypher/overlapping_pairs.cypher, --top for more)"
     ]
     return view, notes
+
+
+def _bipartite_rows(
+    store: GraphStore, spec: Any, total: int
+) -> tuple[tuple[list[Any], list[Any], list[Any]], list[str]]:
+    """The rows of the top entities and of the papers that name the most of them."""
+    terms, papers_of = read_terms(
+        store,
+        terms=spec.top or BIPARTITE_TERMS,
+        kind=spec.kind or "named",
+        types=spec.types,
+        since=spec.since,
+        until=spec.until,
+        total=total,
+    )
+    weight = {str(row["key"]): float(row["idf"] or 0.0) for row in terms}
+    gain: dict[str, float] = {}
+    named: dict[str, int] = {}
+    for key, papers in papers_of.items():
+        for paper in papers:
+            gain[paper] = gain.get(paper, 0.0) + weight.get(key, 0.0)
+            named[paper] = named.get(paper, 0) + 1
+    # A paper that names one top entity only hangs off it: the view is about what joins.
+    ranked = sorted((p for p in gain if named[p] >= 2), key=lambda p: (-gain[p], p))
+    ids = sorted(ranked[:BIPARTITE_PAPERS])
+    links = [
+        row
+        for row in store.run(load_internal("view_links_of").text, {"ids": ids}).records()
+        if row["target"] in weight
+    ]
+    paper_rows = store.run(load_internal("view_papers").text, {"ids": ids}).records()
+    entity_rows = store.run(load_internal("view_entities_of").text, {"keys": sorted(weight)})
+    notes = [
+        f"{total} papers: the {len(weight)} top entities (papers with idf weighting, --top "
+        f"for more) and the {len(ids)} papers that name the most of them, of "
+        f"{len(ranked)} that name two or more, selected in the database"
+    ]
+    return (paper_rows, entity_rows.records(), links), notes
 
 
 def _ego_rows(

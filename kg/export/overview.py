@@ -28,6 +28,7 @@ __all__ = [
     "count_papers",
     "map_view",
     "read_map",
+    "read_terms",
 ]
 
 # Above this many papers (within the dates asked for) the default view of `kg export html`
@@ -71,8 +72,29 @@ def read_map(
     min_weight: float = MIN_CO_MENTIONS,
 ) -> tuple[nx.Graph, list[str]]:
     """Select the map's terms and their papers with Cypher and build the map (see map_view)."""
-    dates = _dates(since, until)
     total = count_papers(store, since=since, until=until)
+    rows, papers_of = read_terms(
+        store, terms=terms, kind=kind, types=types, since=since, until=until, total=total
+    )
+    keys = [row["key"] for row in rows]
+    shown = sorted({p for key in keys for p in papers_of.get(key, [])[:MAP_PAPERS]})
+    info = store.run(load_internal("view_papers").text, {"ids": shown}).records()
+    return map_view(rows, papers_of, info, total=total, links=links, min_weight=min_weight)
+
+
+def read_terms(
+    store: GraphStore,
+    *,
+    terms: int,
+    kind: str,
+    types: Sequence[str],
+    since: str | None,
+    until: str | None,
+    total: int,
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The top ``terms`` entities (papers with idf weighting; rows of view_map_terms, best
+    first) and the papers of each, those naming it most first (``total``: the papers)."""
+    dates = _dates(since, until)
     params = {
         "kind": kind,
         "types": ",".join(types),
@@ -89,14 +111,12 @@ def read_map(
         rows = store.run(load_internal("view_map_terms").text, params).records()
     keys = [row["key"] for row in rows]
     papers_of = {
-        key: list(papers)
+        str(key): [str(p) for p in papers]
         for key, papers in store.run(
             load_internal("view_term_papers").text, {"keys": keys, **dates}
         ).rows
     }
-    shown = sorted({p for key in keys for p in papers_of.get(key, [])[:MAP_PAPERS]})
-    info = store.run(load_internal("view_papers").text, {"ids": shown}).records()
-    return map_view(rows, papers_of, info, total=total, links=links, min_weight=min_weight)
+    return rows, papers_of
 
 
 def _dates(since: str | None, until: str | None) -> dict[str, str]:
