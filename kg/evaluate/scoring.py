@@ -1,7 +1,9 @@
 """Score the extractor against gold annotations: per-label precision, recall and F1.
 
 Span-level gold is scored twice: ``exact`` (same start, end and label) and
-``overlap`` (same label and at least one character in common). In both, a gold
+``overlap`` (same label and at least one character in common); the dataset-mention
+sentences a third time, ``exact-adapted``: exact, once kg's dataset spans are written in
+that corpus's convention (:mod:`kg.evaluate.conventions`). In each, a gold
 span and a predicted span are matched at most once, and the number of matches
 is the largest possible (a maximum bipartite matching), so one long prediction
 cannot claim two gold spans. Paper-level gold (DataFinder) is scored as
@@ -18,6 +20,7 @@ from typing import Any
 from spacy.language import Language
 
 from kg.catalog import Catalog, load_catalog
+from kg.evaluate import conventions
 from kg.evaluate.gold import Gold, Span
 from kg.extract import PaperExtraction, extract
 from kg.models import EntityType, Paper
@@ -153,11 +156,14 @@ def evaluate(nlp: Language, gold: Gold, *, catalog: Catalog | None = None) -> Re
         )
         scores = score_names(names)
     else:
-        spans = (
-            (d.spans, predicted_spans(x, gold.labels))
+        pairs = [
+            (d, predicted_spans(x, gold.labels))
             for d, x in zip(documents, extractions, strict=True)
-        )
-        scores = score_spans(spans, gold.labels)
+        ]
+        scores = score_spans(((d.spans, p) for d, p in pairs), gold.labels)
+        if gold.format == "dataset-mentions":
+            adapted = ((d.spans, conventions.dataset_mention_spans(d.text, p)) for d, p in pairs)
+            scores[conventions.ADAPTED] = score_spans(adapted, gold.labels)["exact"]
     return Report(
         gold.source,
         gold.format,

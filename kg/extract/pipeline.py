@@ -612,43 +612,73 @@ def _model_pieces(
 
 
 # A dataset list's shared head (``NPB and MLB data sets``). Lowercase only: a capitalised
-# one is part of a name (``Toronto Book Corpus``).
-_LIST_HEADS = re.compile(r"\s(?:datasets?|data sets?|corpus|corpora|databases?|collections?)\Z")
-# What stands between two names of a list: ``A, B and the C``.
-_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or|&)\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+(?:the\s+)?")
+# one is part of a name (``Toronto Book Corpus``). A benchmark head is left out of the
+# names, as after one name (``GLUE benchmark``: GLUE).
+_LIST_HEADS = re.compile(
+    r"\s(?:datasets?|data sets?|corpus|corpora|databases?|collections?|(benchmarks?))\Z"
+)
+# What stands between two names of a list: ``A, B and the C``. A comma needs a space
+# after it, so the one of ``55,630 documents`` is no gap.
+_LIST_GAP = re.compile(r"\s*,\s+(?:(?:and|or|&)\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+(?:the\s+)?")
 
 
 def _split_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The tagger's spans with a list of datasets under one head cut into its names.
+    """The tagger's spans with a list of datasets cut into its names.
 
     The tagger, trained on corpora that annotate such lists whole, may mark ``MNIST, SVHN
     and the SARCOS datasets`` as one span; the graph needs each dataset as an entity of its
     own (issue #17: coordinations are split). The last name keeps the head, as a single
-    ``X dataset`` does; a name must start with a capital or a digit, else the span stays.
+    ``X dataset`` does, except a benchmark head. A list without a shared head (``the
+    MIR-Flickr database and PASCAL VOC 2007``, ``KTH Actions and UCF Sports``) is cut too.
+    Every name must start with a capital or a digit and hold a letter, else the span
+    stays; so does a list without a head whose last word is lowercase (``Dunn and
+    Davies-Bouldin indices``); a gap inside brackets is no gap.
 
     >>> t = "On MNIST, SVHN and the SARCOS datasets and on NPB and MLB data sets."
     >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 38, "DATASET"), (46, 67, "DATASET")])]
     ['MNIST', 'SVHN', 'SARCOS datasets', 'NPB', 'MLB data sets']
+    >>> t = "on the MIR-Flickr database and PASCAL VOC 2007"
+    >>> [t[a:b] for a, b, _ in _split_lists(t, [(7, 46, "DATASET")])]
+    ['MIR-Flickr database', 'PASCAL VOC 2007']
+    >>> t = "on the KTH Actions and UCF Sports benchmarks"
+    >>> [t[a:b] for a, b, _ in _split_lists(t, [(7, 44, "DATASET")])]
+    ['KTH Actions', 'UCF Sports']
     >>> t = "on real and synthetic datasets"
     >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 30, "DATASET")])]
     ['real and synthetic datasets']
     """
     out: list[tuple[int, int, str]] = []
     for start, end, label in spans:
-        head = _LIST_HEADS.search(text, start, end) if label == "DATASET" else None
-        gaps = list(_LIST_GAP.finditer(text, start, head.start())) if head else []
+        if label != "DATASET":
+            out.append((start, end, label))
+            continue
+        head = _LIST_HEADS.search(text, start, end)
+        gaps = [
+            gap
+            for gap in _LIST_GAP.finditer(text, start, head.start() if head else end)
+            if text.count("(", start, gap.start()) == text.count(")", start, gap.start())
+        ]
         pieces, at = [], start
         for gap in gaps:
             pieces.append((at, gap.start()))
             at = gap.end()
-        pieces.append((at, end))
-        if len(pieces) < 2 or not all(
-            b > a and (text[a].isupper() or text[a].isdigit()) for a, b in pieces
+        pieces.append((at, head.start() if head and head.group(1) else end))
+        if (
+            len(pieces) < 2
+            or not all(_list_name(text[a:b]) for a, b in pieces)
+            # ``Dunn and Davies-Bouldin indices``: a lowercase word may be a shared head
+            or (head is None and text[start:end].rsplit(None, 1)[-1].islower())
         ):
             out.append((start, end, label))
             continue
         out.extend((a, b, label) for a, b in pieces)
     return out
+
+
+def _list_name(piece: str) -> bool:
+    """Whether ``piece`` of a list may be a name: a capital or digit first, and a letter
+    (``5`` of ``TREC Disk 4 and 5`` is a volume, not a name)."""
+    return bool(piece) and (piece[0].isupper() or piece[0].isdigit()) and not piece.isdigit()
 
 
 def _nested_name(text: str, candidate: Candidate, start: int, end: int) -> bool:
