@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import StoreError
 from kg.store import FalkorStore
 from kg.store.lock import lock_path
 from kg.store.warm import alive, read_settings, recorded_pid
@@ -265,3 +266,32 @@ def test_a_server_whose_folder_is_removed_stops_itself(tmp_path: Path, sample_db
     finally:
         if alive(pid):
             os.kill(pid, 9)
+
+
+SLOW_READ = (
+    "UNWIND range(1, 20000) AS x UNWIND range(1, 20000) AS y WITH x, y WHERE x < y "
+    "RETURN count(*)"
+)
+
+
+def test_a_read_that_runs_too_long_is_stopped_by_the_server(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command killed mid-query cannot stop its query: the server does, after
+    KG_QUERY_TIMEOUT seconds, and the next query on the same server answers."""
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "0.5")
+    store = FalkorStore(db, shared=True, idle=60)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="ran longer than 0.5 s.*KG_QUERY_TIMEOUT"):
+            store.run(SLOW_READ)  # 200 million rows: minutes without the limit
+        assert time.monotonic() - started < 30
+        assert store.run("MATCH (p:Paper) RETURN count(p)").rows[0][0] > 0
+    finally:
+        store.close()
+
+
+def test_a_bad_query_timeout_is_named(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "soon")
+    with pytest.raises(StoreError, match="KG_QUERY_TIMEOUT='soon': give the seconds"):
+        FalkorStore(db, shared=True)

@@ -146,6 +146,9 @@ class FalkorStore:
         self.read_only = read_only
         self.shared = shared and not read_only
         self.idle = 0.0 if read_only else max(0.0, idle)
+        # A shared server's reads stop after this long (kg.store.warm; None: no limit).
+        limit = warm.read_timeout_setting() if self.shared else 0.0
+        self._read_timeout = max(1, round(limit * 1000)) if limit > 0 else None
         self._client: Any = None
         self._graph: Any = None
         self._pid: int | None = None  # the server's
@@ -299,10 +302,18 @@ class FalkorStore:
 
         try:
             if self.shared:
-                result = self._graph.ro_query(cypher, dict(params or {}))
+                result = self._graph.ro_query(
+                    cypher, dict(params or {}), timeout=self._read_timeout
+                )
             else:
                 result = self._graph.query(cypher, dict(params or {}))
         except RedisError as e:
+            if self._read_timeout is not None and "timed out" in str(e).lower():
+                raise StoreError(
+                    f"{self.path.name}: the query ran longer than {self._read_timeout / 1000:g} s "
+                    f"and the server stopped it; set {warm.TIMEOUT_ENV} to the seconds a "
+                    "query may run (0: no limit)"
+                ) from e
             raise StoreError(f"FalkorDB ({self.path.name}) refused the query: {e}") from e
         columns = [str(h[1]) for h in result.header] if result.header else []
         rows = [[_plain(value) for value in row] for row in result.result_set]

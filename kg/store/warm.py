@@ -43,7 +43,9 @@ from kg.store.lock import DatabaseInUse, lock_path, release, try_lock
 
 __all__ = [
     "DEFAULT_IDLE",
+    "DEFAULT_READ_TIMEOUT",
     "IDLE_ENV",
+    "TIMEOUT_ENV",
     "Server",
     "alive",
     "forget",
@@ -51,6 +53,7 @@ __all__ = [
     "idle_setting",
     "kill",
     "read_settings",
+    "read_timeout_setting",
     "recorded_pid",
     "remove_server_folder",
     "save_over_socket",
@@ -64,24 +67,39 @@ __all__ = [
 
 IDLE_ENV = "KG_SERVER_IDLE"
 DEFAULT_IDLE = 300.0  # seconds: five minutes
+# A read on a shared server is stopped by the server after this long: a command killed
+# mid-query would otherwise leave its query running, holding one of the server's threads.
+TIMEOUT_ENV = "KG_QUERY_TIMEOUT"
+DEFAULT_READ_TIMEOUT = 300.0
 _SCRATCH = "kg-store-"  # the private folder of the store that started a server (its log)
 _TICK = 2.0  # seconds between a watchdog's looks at its server
 
 
 def idle_setting() -> float:
     """Seconds a server stays up after a command: ``KG_SERVER_IDLE``, else the default."""
-    raw = os.environ.get(IDLE_ENV, "").strip()
+    return _seconds(
+        IDLE_ENV,
+        DEFAULT_IDLE,
+        "a server stays up after a command (0: stop it when the command ends)",
+    )
+
+
+def read_timeout_setting() -> float:
+    """Seconds a read of a shared server may run: ``KG_QUERY_TIMEOUT``, else the default
+    (0: no limit). The server stops the query then, even when its command was killed."""
+    return _seconds(TIMEOUT_ENV, DEFAULT_READ_TIMEOUT, "a query that reads may run (0: no limit)")
+
+
+def _seconds(env: str, default: float, what: str) -> float:
+    raw = os.environ.get(env, "").strip()
     if not raw:
-        return DEFAULT_IDLE
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
-        raise StoreError(
-            f"{IDLE_ENV}={raw!r}: give the seconds a server stays up after a command "
-            "(0: stop it when the command ends)"
-        )
+        raise StoreError(f"{env}={raw!r}: give the seconds {what}")
     return seconds
 
 
