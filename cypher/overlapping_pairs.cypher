@@ -7,7 +7,8 @@
 // LLM, ambiguous acronyms) join nothing, so concepts join papers too by default; entities
 // mentioned by more than $max_papers papers are skipped (the pairs grow quadratically).
 // A database written before #18 counts every entity as specific. Pairs are scored first,
-// then only the $limit best are explained (a 51k-paper graph answers in seconds).
+// then only the $limit best are explained (a 51k-paper graph answers in seconds); of
+// those, two records with the same abstract are no pair.
 // @param limit int = 20  most pairs returned
 // @param kind string = all  named (proper names), concept (generic phrases) or all
 // @param max_papers int = 50  ignore entities mentioned by more papers than this
@@ -37,6 +38,13 @@ WITH CASE WHEN x[0] < y[0] THEN x[0] ELSE y[0] END AS a,
 WITH a, b, sum(gain) AS score
 ORDER BY score DESC, a, b
 LIMIT $limit
+// Two records with the same abstract are one text a source copied under another title
+// (25 pairs among the 51k conference papers), not two papers that overlap: left out.
+MATCH (pa:Paper {id: a})
+MATCH (pb:Paper {id: b})
+WITH a, b, score, pa, pb
+WHERE coalesce(pa.abstract, '') = '' OR pa.abstract <> pb.abstract
+WITH a, b, score
 // What each of these pairs shares, and why: directly, through a variant (x or y is not e),
 // through a cue (GRPO-style) or through a phrase whose concept key it is. Each side starts
 // from its own paper (a pattern through e would walk all of e's papers for every pair).

@@ -171,3 +171,17 @@ def test_entities_show_explains_a_concept_key(db: Path) -> None:
     assert "concept key of 4 phrase(s): " in shown  # the title's phrase too
     assert "Bimanual dexterous manipulation" in shown and "bimanual robotic manipulation" in shown
     assert shown.count("concept ") >= 2  # each paper's link says it came by its concept key
+
+
+def test_two_records_with_one_abstract_are_no_pair(tmp_path: Path) -> None:
+    """A source that copied one abstract under another title (25 pairs among the 51k
+    conference papers) would otherwise top the ranking: the copy shares everything."""
+    records = json.loads(CORPUS.read_text("utf-8"))
+    copy = {**records[0], "id": "copied", "title": "A Different Paper Whose Abstract Was Lost"}
+    corpus = tmp_path / "copied.json"
+    corpus.write_text(json.dumps([*records, copy]), "utf-8")
+    db = tmp_path / "kg.db"
+    kg("build", str(corpus), "--db", str(db))
+    found = {frozenset({r["title_a"], r["title_b"]}) for r in pairs(db)}
+    assert frozenset({records[0]["title"], copy["title"]}) not in found
+    assert set(PAIRS) <= found  # the copy still pairs with the papers it overlaps
