@@ -632,7 +632,8 @@ def _split_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int
     MIR-Flickr database and PASCAL VOC 2007``, ``KTH Actions and UCF Sports``) is cut too.
     Every name must start with a capital or a digit and hold a letter, else the span
     stays; so does a list without a head whose last word is lowercase (``Dunn and
-    Davies-Bouldin indices``); a gap inside brackets is no gap.
+    Davies-Bouldin indices``) or a capitalised head (``Conversational and Longitudinal
+    Benchmark``: one name); a gap inside brackets is no gap.
 
     >>> t = "On MNIST, SVHN and the SARCOS datasets and on NPB and MLB data sets."
     >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 38, "DATASET"), (46, 67, "DATASET")])]
@@ -643,6 +644,9 @@ def _split_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int
     >>> t = "on the KTH Actions and UCF Sports benchmarks"
     >>> [t[a:b] for a, b, _ in _split_lists(t, [(7, 44, "DATASET")])]
     ['KTH Actions', 'UCF Sports']
+    >>> t = "A Conversational and Longitudinal Benchmark"
+    >>> [t[a:b] for a, b, _ in _split_lists(t, [(2, 43, "DATASET")])]
+    ['Conversational and Longitudinal Benchmark']
     >>> t = "on real and synthetic datasets"
     >>> [t[a:b] for a, b, _ in _split_lists(t, [(3, 30, "DATASET")])]
     ['real and synthetic datasets']
@@ -666,13 +670,25 @@ def _split_lists(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int
         if (
             len(pieces) < 2
             or not all(_list_name(text[a:b]) for a, b in pieces)
-            # ``Dunn and Davies-Bouldin indices``: a lowercase word may be a shared head
-            or (head is None and text[start:end].rsplit(None, 1)[-1].islower())
+            # ``Dunn and Davies-Bouldin indices``: a lowercase word may be a shared head;
+            # ``Conversational and Longitudinal Benchmark``: one name with a capitalised head
+            or (head is None and _shared_last_word(text[start:end].rsplit(None, 1)[-1]))
         ):
             out.append((start, end, label))
             continue
         out.extend((a, b, label) for a, b in pieces)
     return out
+
+
+_CAPITALISED_HEADS = frozenset(
+    "dataset datasets corpus corpora database databases collection collections benchmark "
+    "benchmarks suite set sets".split()
+)
+
+
+def _shared_last_word(word: str) -> bool:
+    """Whether the last word of a list without a lowercase head may be shared by its names."""
+    return word.islower() or word.lower() in _CAPITALISED_HEADS
 
 
 def _list_name(piece: str) -> bool:
