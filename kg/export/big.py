@@ -40,8 +40,9 @@ BIPARTITE_TERMS = 100
 BIPARTITE_PAPERS = 500
 # The concepts view of a big graph keeps each entity's this many strongest links.
 CONCEPT_LINKS = 8
-# The overlap view of a big graph draws this many pairs (--top: that many).
-OVERLAP_PAIRS = 1000
+# The overlap view of a big graph draws this many pairs (--top: that many): Chromium
+# settles 300 pairs in under 2 s, 1,000 in about 10 s (51k papers).
+OVERLAP_PAIRS = 300
 # The ego view stops growing its ball past this many papers (and says so).
 EGO_PAPERS = 5000
 
