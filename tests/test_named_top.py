@@ -161,3 +161,159 @@ def test_a_name_with_a_data_set_head_is_named(full_nlp) -> None:  # type: ignore
     assert kinds["MNIST data set"] == NAMED
     assert mention_kind("TREC and DBLP data sets") == NAMED
     assert mention_kind("big data sets") == CONCEPT
+
+
+GARF = (
+    "Gaussian Activated Neural Radiance Fields for High Fidelity Reconstruction & Pose Estimation",
+    "Despite Neural Radiance Fields (NeRF) showing compelling results in photorealistic novel "
+    "views synthesis of real-world scenes, most existing approaches require accurate prior "
+    "camera poses. We present Gaussian Activated Neural Radiance Fields (GARF), a new "
+    "positional embedding-free neural radiance field architecture -- employing Gaussian "
+    "activations -- that is competitive with the current state-of-the-art.",
+)
+LENS = (
+    "LENS: Localization enhanced by NeRF synthesis",
+    "Neural Radiance Fields (NeRF) have recently demonstrated photorealistic results for the "
+    "task of novel view synthesis. We demonstrate improvement of camera pose regression thanks "
+    "to an additional synthetic dataset rendered by the NeRF class of algorithm.",
+)
+FALD = (
+    "Federated Averaging Langevin Dynamics: Toward a unified theory and new algorithms",
+    "Recently, Federated Averaging Langevin Dynamics (FALD) was introduced, which extends the "
+    "Federated Averaging algorithm to Bayesian inference. We obtain a novel tight "
+    "non-asymptotic upper bound on the Wasserstein distance to the global posterior for FALD.",
+)
+FEDAVG = (
+    "Sharp Bounds for Federated Averaging (Local SGD) and Continuous Perspective",
+    "Federated Averaging (FedAvg), also known as Local SGD, is one of the most popular "
+    "algorithms in Federated Learning (FL). Despite its simplicity and popularity, the "
+    "convergence rate of FedAvg has thus far been undetermined.",
+)
+
+
+def test_one_papers_variant_of_a_catalog_name_is_its_own_entity(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``NeRF`` was displayed ``GARF`` (104 papers) and ``FedAvg`` ``FALD`` (29): the
+    extractor gave ``Gaussian Activated Neural Radiance Fields (GARF)`` the catalog name
+    inside it, so one paper's variant joined the well-known entity and named it."""
+    from kg.extract import extract
+    from kg.link import link
+
+    papers = [Paper(id=paper_id(t), title=t, abstract=a) for t, a in (GARF, LENS, FALD, FEDAVG)]
+    graph = link(extract(full_nlp, papers))
+    names = {e.key: e for e in graph.entities.values()}
+    nerf, fedavg = names["neural radiance field"], names["federated averaging"]
+    assert (nerf.name, fedavg.name) == ("NeRF", "FedAvg")
+    assert "GARF" not in nerf.aliases and "FALD" not in fedavg.aliases
+    garf = names["gaussian activated neural radiance field"]
+    assert (garf.name, garf.aliases) == ("GARF", ("GARF",))
+    assert names["federated averaging langevin dynamic"].name == "FALD"
+    papers_of = {(m.paper_id, m.key) for m in graph.mentions}
+    # The FALD paper still names Federated Averaging ("the Federated Averaging algorithm").
+    assert (paper_id(FALD[0]), "federated averaging") in papers_of
+
+
+def test_the_short_form_most_papers_write_names_the_entity() -> None:
+    """A short form one paper writes often (its own variant's acronym) never names an
+    entity other papers write with another short form, capitals and lower case (NeRF)."""
+    from kg.extract import PaperExtraction
+    from kg.link import link
+
+    def said(title: str, text: str, short: str, times: int) -> PaperExtraction:
+        paper = Paper(id=paper_id(title), title=title, abstract=text)
+        found = [
+            Mention(paper.id, short, METHOD, "Neural Radiance Fields", 0, len(short), text,
+                    section="abstract", rule="acronym", aliases=(short,))
+            for _ in range(times)
+        ]  # fmt: skip
+        return PaperExtraction(paper, found, [])
+
+    graph = link(
+        [
+            said(GARF[0], GARF[1], "GARF", 5),
+            said(LENS[0], LENS[1], "NeRF", 1),
+            said(
+                "3D Neural Scene Representations for Visuomotor Control",
+                "We learn models of dynamic 3D scenes with Neural Radiance Fields (NeRF).",
+                "NeRF",
+                1,
+            ),
+        ]
+    )
+    (nerf,) = [e for e in graph.entities.values() if e.key == "neural radiance field"]
+    assert nerf.name == "NeRF"
+
+
+def test_software_libraries_are_methods_not_models(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``TensorFlow`` (26 papers) and ``PyTorch`` (25) were Models, by the tagger's type."""
+    found = mentions(
+        full_nlp,
+        "We show that this can efficiently be achieved by equipping an automatic "
+        "differentiation framework, such as TensorFlow or PyTorch, with some linear algebra "
+        "operators dedicated to banded matrices. LightSeq supports models trained using "
+        "PyTorch and Tensorflow.",
+    )
+    types = {(m.text, m.canonical, m.type) for m in found}
+    assert {("TensorFlow", "TensorFlow", METHOD), ("PyTorch", "PyTorch", METHOD)} <= types
+    assert ("Tensorflow", "TensorFlow", METHOD) in types
+
+
+def test_a_one_word_organisation_before_a_capitalised_name_is_a_modifier(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    """``Meta`` (34 papers) held the ``Meta`` of title-case names: ``Meta Knowledge-Driven``,
+    ``Meta Test-Time Training (MT3)``, ``Meta Normalization``."""
+    from kg.extract import extract
+    from kg.link import link
+
+    papers = [
+        Paper(
+            id=paper_id(title), title=title, abstract=abstract
+        )
+        for title, abstract in (
+            ("LEA: Meta Knowledge-Driven Self-Attentive Document Embedding for Few-Shot Text "
+             "Classification", "Text classification has achieved great success in many tasks."),
+            ("Test-Time Adaptation", "The proposed method Meta Test-Time Training (MT3), "
+             "however, is evaluated on CIFAR-10."),
+            ("CoNTACT: A Dutch COVID-19 Adapted BERT for Vaccine Hesitancy",
+             "For both tasks, not only Twitter but also Facebook data was used. We thank Meta "
+             "for the compute."),
+        )
+    ]  # fmt: skip
+    graph = link(extract(full_nlp, papers))
+    meta = [m for m in graph.mentions if m.key == "meta"]
+    assert {m.paper_id for m in meta} == {papers[2].id}  # Facebook and "thank Meta"
+    assert set(meta[0].surfaces) == {"Facebook", "Meta"}
+
+
+def test_entities_a_short_form_names_show_it_only_when_dominant(nlp) -> None:  # type: ignore[no-untyped-def]
+    """``SN`` (92 papers) was the name of the social network, the Siamese network and the
+    segmentation network; ``MAP`` of mean average precision and maximum a posteriori."""
+    from kg.extract import extract
+    from kg.link import link
+
+    sfm = [
+        "Feature correspondences are obtained using structure from motion (SfM) computation on "
+        "Internet photo collections which serve as the training data.",
+        "Videos consisting of thousands of high resolution frames are challenging for existing "
+        "structure from motion (SfM) and simultaneous-localization and mapping techniques.",
+        "This is problematic when it comes to their reconstruction through Structure from "
+        "Motion (SfM).",
+        "We also demonstrate that when using R5Pup solver in structure from motion (SfM) "
+        "pipelines, it is better to transform already reconstructed scenes.",
+        "MfS is related to Structure from Motion (SfM) and motion segmentation problems.",
+    ]
+    others = [
+        "However, in large-scale applications, solving Submodular Function Minimization (SFM) "
+        "problems remains challenging.",
+        "This paper proposes a generative approach based on the Stacked Adversarial Network "
+        "(SAN) and the advantage of Siamese Network (SN) for ZS-SBIR.",
+        "SSNet consists of a segmentation network (SN) and a saliency aggregation module.",
+    ]
+    papers = [
+        Paper(id=paper_id(f"Paper {i}"), title=f"Paper {i}", abstract=text)
+        for i, text in enumerate(sfm + others)
+    ]
+    graph = link(extract(nlp, papers))
+    names = {e.key: e.name for e in graph.entities.values()}
+    assert names["structure from motion"] == "SfM"  # 5 of the 6 papers that say SfM/SFM
+    assert names["submodular function minimization"] == "Submodular Function Minimization"
+    assert names["siamese network"] == "Siamese Network"
+    assert names["segmentation network"] == "segmentation network"

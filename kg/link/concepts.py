@@ -7,17 +7,22 @@ manipulation``. :func:`concept_key` reduces a phrase to that key with rules, no 
 
 1. The phrase is cut before its first function word (``diffusion policies for
    grasping``: ``diffusion policies``), and leading determiners and evaluative
-   adjectives go (``a novel``, ``efficient``, ``robust``).
+   adjectives go (``a novel``, ``efficient``, ``highly robust``); a leading ``-ly`` word
+   that is a key modifier stays (``partially observable``, ``weakly supervised``).
 2. ``X-based``, ``X-style``, ``X-driven`` and the like become ``X``
    (``diffusion-based policy``: ``diffusion policy``); such a key is reached at a
    variant's weight (:data:`kg.specificity.VARIANT_WEIGHT`, :data:`~kg.specificity.CONCEPT_STYLES`).
 3. Every word is made singular (``policies``: ``policy``; ``robotics`` stays).
 4. Between the first word and the head (the last word), words shaped like adjectives
-   (``-al``, ``-ic``, ``-ous``, ``-ive``, ``-able``, ...: ``dexterous``, ``robotic``) go.
+   (``-al``, ``-ic``, ``-ous``, ``-ive``, ``-able``, ...: ``dexterous``, ``robotic``) go,
+   unless an adverb grades them (``partially observable Markov decision process``).
 5. A generic head (``policy``, ``task``, ``framework``, ``benchmark``) goes when what is left
    has two words or more and the corpus knows it as a concept of its own.
 
 A key keeps two words or more: one word (``manipulation``, ``learning``) is never a key.
+A key that is a named entity and a head noun (``Transformer-based models``, ``UDA methods``,
+``CNN architecture``: a name and ``model``, ``method``, ``architecture``, ...) is no concept
+of its own: its papers reach the named entity (Transformer, UDA, CNN).
 
 :func:`concept_links` then links each paper to the concept key of every phrase it uses,
 when that key differs from the phrase's entity: ``(:Paper)-[:MENTIONS {via: ['concept']}]->``
@@ -32,7 +37,7 @@ the cue word in ``via`` too, and so has the link of a paper that names an entity
 """
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -83,6 +88,13 @@ _NOT_ADJECTIVES = frozenset(
     mimic objective incentive initiative narrative perspective alternative derivative
     primitive archive executive table cable variable vegetable""".split()
 )
+# A name several entities answer to leads a head noun to the one with this share of their
+# papers (as a bare acronym takes a dominant meaning: kg.link.corpus.DOMINANT_SHARE).
+_NAMED_SHARE = 0.8
+# Words in ``-ly`` that are no adverbs.
+_LY_NOUNS = frozenset(
+    "family assembly anomaly supply reply monopoly butterfly rally jelly belly italy".split()
+)
 # Words whose final ``s`` is no plural.
 _SINGULAR_S = re.compile(r".*(?:ss|us|is|as|ics|ous|news|lens|ways|series|species)$|.{0,3}")
 
@@ -129,8 +141,9 @@ def _concept_key(phrase: str) -> ConceptKey | None:
     if content is None:
         return None
     words, style = content
-    if len(words) >= 3:
-        words = [words[0], *(w for w in words[1:-1] if not _adjective(w)), words[-1]]
+    if len(words) >= 3:  # an adjective an adverb grades stays: partially observable
+        middle = [w for at, w in enumerate(words[1:-1]) if not _adjective(w) or _adverb(words[at])]
+        words = [words[0], *middle, words[-1]]
     if len(words) < 2 or all(w.casefold() in _GENERIC_WORDS for w in words):
         return None
     key = name_key(" ".join(words))
@@ -156,6 +169,8 @@ def concept_links(
         for mention in group:
             cues[key, mention.paper_id].add(mention.cue)
     links = [_with_style(link, cues.get((link.key, link.paper_id), set())) for link in links]
+    named_of = _named_index(entities, links)
+    links, joined = _to_named(links, entities, named_of)
     direct: defaultdict[str, set[str]] = defaultdict(set)  # key -> papers naming it
     for link in links:
         direct[link.key].add(link.paper_id)
@@ -175,7 +190,11 @@ def concept_links(
         found = first[phrase]
         if found is not None and found.shorter in known:
             found = ConceptKey(found.shorter, found.style)
-        if found is None or _bare(found.key) == _bare(link.key) or found.key in GENERIC_KEYS:
+        if found is not None and (named := _named_head(found.key, named_of)):
+            if named == link.key:
+                continue  # ``Transformer-based models`` said of the Transformer itself
+            found = ConceptKey(named, found.style)  # ``UDA methods``: UDA, no concept
+        elif found is None or _bare(found.key) == _bare(link.key) or found.key in GENERIC_KEYS:
             continue  # the entity itself, spelled with another head noun, or a generic key
         target = entities.get(found.key)
         if target is not None and target.type is EntityType.ORGANIZATION:
@@ -184,13 +203,20 @@ def concept_links(
             reached[found.key].setdefault(link.paper_id, []).append((link, phrase, found))
     added: list[PaperEntity] = []
     changed: dict[str, Entity] = {}
+    for key, others in sorted(joined.items()):
+        entity = entities[key]
+        changed[key] = replace(
+            entity, formed=(*entity.formed, *(f"head noun: {o}" for o in others))
+        )
     for key, by_paper in sorted(reached.items()):
         if key not in entities and len(by_paper) < 2:
             continue  # a key only one paper reaches joins nothing
         names = sorted({phrase for ways in by_paper.values() for _, phrase, _ in ways})
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        entity = entities.get(key) or _new_concept(
-            key, [entities[ways[0][0].key] for ways in by_paper.values()]
+        entity = (
+            changed.get(key)
+            or entities.get(key)
+            or _new_concept(key, [entities[ways[0][0].key] for ways in by_paper.values()])
         )
         line = f"concept key of {len(names)} phrase(s): {shown}"
         changed[key] = replace(entity, formed=(*entity.formed, line))
@@ -212,6 +238,80 @@ def concept_links(
     return links + added, changed
 
 
+def _to_named(
+    links: list[PaperEntity], entities: Mapping[str, Entity], named_of: Mapping[str, str]
+) -> tuple[list[PaperEntity], dict[str, list[str]]]:
+    """The links of an entity that is a named entity and a head noun (``UDA methods``,
+    ``Transformer models``) moved to the named entity; and the keys moved into each."""
+    moved: dict[str, str] = {}
+    styles: dict[str, str] = {}
+    for key in {link.key for link in links}:
+        entity = entities.get(key)
+        if entity is not None and entity.type is not EntityType.ORGANIZATION:
+            named, styles[key] = _named_style(key, named_of)
+            if named is not None:
+                moved[key] = named
+    if not moved:
+        return links, {}
+    linked = {(link.paper_id, link.key) for link in links if link.key not in moved}
+    kept: list[PaperEntity] = []
+    for link in links:
+        named = moved.get(link.key)
+        if named is None:
+            kept.append(link)
+        elif (link.paper_id, named) not in linked:  # a paper naming both keeps one link
+            linked.add((link.paper_id, named))
+            cue = (styles[link.key],) if styles[link.key] else ()
+            via = tuple(dict.fromkeys((*link.via, CONCEPT_VIA, *cue)))
+            kept.append(replace(link, key=named, via=via))
+    joined: defaultdict[str, list[str]] = defaultdict(list)
+    for key, named in sorted(moved.items()):
+        joined[named].append(key)
+    return kept, dict(joined)
+
+
+def _named_head(key: str, named_of: Mapping[str, str]) -> str | None:
+    """The named entity a key is with a head noun added (``uda method``: UDA;
+    ``transformer based model``: the Transformer), or None."""
+    return _named_style(key, named_of)[0]
+
+
+def _named_style(key: str, named_of: Mapping[str, str]) -> tuple[str | None, str]:
+    """:func:`_named_head`, and the cue word (``based``) between the name and its head."""
+    words = key.split(" ")
+    if len(words) < 2 or words[-1] not in _HEADS:
+        return None, ""  # no head noun
+    words.pop()
+    while len(words) > 1 and words[-1] in _HEADS:
+        words.pop()
+    style = words.pop() if len(words) > 1 and words[-1] in CONCEPT_STYLES else ""
+    named = named_of.get(compact_key(" ".join(words)))
+    return (named, style) if named is not None and named != key else (None, "")
+
+
+def _named_index(entities: Mapping[str, Entity], links: Sequence[PaperEntity]) -> dict[str, str]:
+    """The entities a head noun may follow by each of their names without word breaks
+    (:func:`_bare`): ``uda`` -> the key of (Unsupervised) Domain Adaptation. Named entities
+    by every name, concepts by their acronyms (``UDA``). A name several entities answer to
+    goes to the one with at least :data:`_NAMED_SHARE` of their papers, if any."""
+    papers = Counter(link.key for link in links)
+    holders: defaultdict[str, set[str]] = defaultdict(set)
+    for key, entity in entities.items():
+        if entity.type is EntityType.ORGANIZATION or entity.kind not in ("named", "concept"):
+            continue
+        names = (key, entity.canonical, entity.name, *entity.aliases)
+        if entity.kind == "concept":  # a concept by its acronyms only: UDA, not "domain"
+            names = tuple(n for n in names if sum(c.isupper() for c in n) >= 2 and " " not in n)
+        for name in names:
+            holders[compact_key(name_key(name))].add(key)
+    index = {}
+    for name, keys in holders.items():
+        best = max(sorted(keys), key=lambda k: papers[k])
+        if papers[best] >= _NAMED_SHARE * sum(papers[k] for k in keys):
+            index[name] = best
+    return index
+
+
 def _with_style(link: PaperEntity, cues: set[str]) -> PaperEntity:
     """The link with the cue word in its ``via`` when the paper names the entity only as
     ``X-style``, ``X-based``, ``X-like`` or ``X-inspired`` (``GRPO-style objective``)."""
@@ -227,12 +327,12 @@ def _content_words(phrase: str) -> tuple[list[str], str] | None:
     if not phrase.split() or phrase.split()[0].casefold() in _FUNCTION_WORDS:
         return None
     kept: list[str] = []
-    for raw in phrase.split():
-        word = raw.strip(".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019`*")
+    raws = [raw.strip(".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019`*") for raw in phrase.split()]
+    for at, word in enumerate(raws):
         lower = word.casefold()
         if not word or lower in _FUNCTION_WORDS or (kept and lower in _DETERMINERS):
             break
-        if kept or not (lower in _LEADING or lower.endswith("ly")):
+        if kept or not (lower in _LEADING or _evaluative_adverb(lower, raws[at + 1 : at + 2])):
             kept.append(word)
     if len(kept) >= 4 and kept[0].casefold().endswith("ing"):
         kept = kept[1:]  # learning bimanual manipulation: about bimanual manipulation
@@ -243,6 +343,28 @@ def _content_words(phrase: str) -> tuple[list[str], str] | None:
             word, style = match.group(1), match.group(2).casefold()
         words.append(_singular(word))
     return (words, style) if words else None
+
+
+def _adverb(word: str) -> bool:
+    """Whether a word is shaped like an adverb (``partially``, ``weakly``), not a noun
+    (``family``, ``assembly``, ``anomaly``) or a name."""
+    lower = word.casefold()
+    return (
+        len(lower) >= 5
+        and lower.endswith("ly")
+        and word[1:] == lower[1:]
+        and lower not in _LY_NOUNS
+    )
+
+
+def _evaluative_adverb(lower: str, after: list[str]) -> bool:
+    """Whether a leading ``-ly`` word only grades the evaluative word after it (``highly
+    efficient``, ``provably robust``), not a key modifier (``partially observable``,
+    ``weakly supervised``, ``fully convolutional``: the concept is not the same without it)."""
+    if not lower.endswith("ly"):
+        return False  # a leading noun in -ly (family, assembly) is no adverb either way
+    following = after[0].casefold() if after else ""
+    return following in _LEADING or following.endswith("ly")
 
 
 @lru_cache(maxsize=1 << 18)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from kg.catalog import Catalog, load_catalog
 from kg.extract import PaperExtraction
+from kg.extract.acronyms import match_long_form
 from kg.extract.kinds import entity_kind, mention_kind
 from kg.extract.patterns import normalise_url
 from kg.extract.proposals import says_proposed
@@ -109,6 +110,8 @@ def link(
     mentions = restore_definitions(papers, mentions, catalog)
     mentions = [_singular_aliases(mention) for mention in mentions]
     mentions = [_own_name(mention, catalog) for mention in mentions]
+    mentions = _wider_definitions(mentions, catalog)
+    mentions = _organisation_modifiers(papers, mentions)
     mentions = [m for m in map(_named, mentions) if m is not None]
     long_forms = _acronym_table(mentions)
     for short in [s for s in long_forms if name_key(s) in overrides.split]:
@@ -209,7 +212,30 @@ def link(
     # manipulation (#18, kg.link.concepts).
     links, concepts = concept_links(entities, links, by_key)
     entities.update(concepts)
+    entities = _distinct_names(entities, links)
     return Graph(papers, entities, links, affiliations, repositories, variants)
+
+
+def _distinct_names(entities: dict[str, Entity], links: list[PaperEntity]) -> dict[str, Entity]:
+    """Entities shown by a short form other entities are shown by too (``SN``: social
+    network, Siamese network, segmentation network) are shown by their canonical names,
+    unless one holds at least :data:`DOMINANT_SHARE` of their papers (``SfM``: structure from
+    motion, not the submodular function minimization of 4 papers), as a bare acronym
+    takes the dominant meaning. Ambiguous nodes, which views skip, are not counted."""
+    papers: Counter[str] = Counter(link.key for link in links)
+    shown: defaultdict[str, list[Entity]] = defaultdict(list)
+    for entity in entities.values():
+        if entity.kind != AMBIGUOUS and entity.type is not EntityType.ORGANIZATION:
+            shown[entity.name.casefold()].append(entity)
+    renamed = dict(entities)
+    for group in shown.values():
+        if len(group) < 2:
+            continue
+        total = sum(papers[e.key] for e in group)
+        for entity in group:
+            if entity.name != entity.canonical and papers[entity.key] < DOMINANT_SHARE * total:
+                renamed[entity.key] = replace(entity, name=entity.canonical)
+    return renamed
 
 
 def _metadata_affiliations(
@@ -316,6 +342,71 @@ def _own_name(mention: Mention, catalog: Catalog) -> Mention:
     if entry and entry.canonical == mention.canonical and strip_size(text) is None:
         return mention
     return replace(mention, canonical=text)
+
+
+# A capitalised word right after a mention: ``Meta Knowledge-Driven``, ``Meta Consistency``.
+_CAPITALISED_NEXT = re.compile(r" [A-Z][a-z]")
+
+
+def _organisation_modifiers(papers: list[Paper], mentions: list[Mention]) -> list[Mention]:
+    """Without the one-word organisation names that modify the capitalised name after them.
+
+    ``Meta`` (the organisation, also Facebook) was linked from ``LEA: Meta Knowledge-Driven
+    Self-Attentive Document Embedding``, ``Meta Test-Time Training (MT3)`` and ``Meta
+    Normalization``: there the word is a prefix of another name. An organisation written
+    before a name of its own is caught by a longer catalog name (``Meta AI``, ``Google
+    DeepMind``); one word before a capitalised word is a modifier of that name.
+    """
+    texts = {paper.id: {"title": paper.title, "abstract": paper.abstract} for paper in papers}
+    kept = []
+    for mention in mentions:
+        if mention.type is EntityType.ORGANIZATION and mention.text.isalpha():
+            text = texts.get(mention.paper_id, {}).get(mention.section, "")
+            if text[mention.start : mention.end] == mention.text and _CAPITALISED_NEXT.match(
+                text, mention.end
+            ):
+                continue
+        kept.append(mention)
+    return kept
+
+
+def _wider_definitions(mentions: list[Mention], catalog: Catalog) -> list[Mention]:
+    """A paper's definition of a wider name than the catalog name inside it names its own.
+
+    ``Federated Averaging Langevin Dynamics (FALD)`` and ``Gaussian Activated Neural
+    Radiance Fields (GARF)`` came from the extractor with the canonical name of the catalog
+    name they hold (Federated Averaging, Neural Radiance Fields), so one paper's variant
+    joined the well-known entity, and its acronym named it. When the short form spells the
+    wider name and not the catalog's, and the catalog does not give that short form to its
+    name, the paper's mentions of the wider name and of its short form take the wider
+    name as canonical; the paper's other mentions of the catalog name (``Federated
+    Averaging algorithm``) keep it.
+    """
+    renamed: dict[tuple[str, str], tuple[str, set[str]]] = {}
+    for mention in mentions:
+        text = mention.text.strip()
+        if not mention.aliases or mention.rule == "cue" or not is_name(text):
+            continue
+        own, given = name_key(text), name_key(mention.canonical)
+        if own == given or f" {given} " not in f" {own} ":
+            continue  # the mention is the canonical name, or no wider span around it
+        for short in mention.aliases:
+            entry = catalog.lookup(short)
+            if entry is not None and name_key(entry.canonical) == given:
+                continue  # the catalog says the short form names it
+            words = mention.canonical.split()
+            if match_long_form(short, text.split()) == 0 and match_long_form(short, words) is None:
+                found = renamed.setdefault((mention.paper_id, mention.canonical), (text, {own}))
+                found[1].add(name_key(short))
+    if not renamed:
+        return mentions
+    changed = []
+    for mention in mentions:
+        wider = renamed.get((mention.paper_id, mention.canonical))
+        if wider is not None and name_key(mention.text.strip()) in wider[1]:
+            mention = replace(mention, canonical=wider[0])
+        changed.append(mention)
+    return changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,13 +633,17 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         *(a for m in group for a in m.aliases),
     }
     names = {n for n in names if is_name(n)} | {canonical}  # no line break, no fragment
-    # The acronym the papers write most (NLI, not the TE one paper defined for textual
-    # entailment; GMM, not GM), then the shortest: never by set order, which differs from
-    # run to run.
+    # The short form most papers write (NLI, not the TE one paper defined for textual
+    # entailment; GMM, not GM; NeRF, not the GARF one paper defined for its variant), then
+    # the most written, then the shortest: never by set order, which differs from run to run.
+    writers: defaultdict[str, set[str]] = defaultdict(set)
+    for m in group:
+        for written in (m.text, *m.aliases):
+            writers[written].add(m.paper_id)
     used = Counter(m.text for m in group) + Counter(a for m in group for a in m.aliases)
     acronyms = sorted(
-        (n for n in names if n.isupper() and 2 <= len(n) <= 10 and " " not in n),
-        key=lambda n: (-used[n], len(n), n),
+        (n for n in names if _short_form(n)),
+        key=lambda n: (-len(writers[n]), -used[n], len(n), n),
     )
     display = acronyms[0] if acronyms and len(canonical) > 12 else canonical
     # One spelling per key: ``PPO``/``PPOs`` and case variants collapse to the first seen.
@@ -557,6 +652,12 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         aliases.setdefault(name_key(name), name)
     aliases.pop(name_key(canonical), None)
     return Entity(key, canonical, display, type_, tuple(sorted(aliases.values())))
+
+
+def _short_form(name: str) -> bool:
+    """Whether a name is written as a short form: one word of 2 to 10 characters with two
+    capitals or more (``GMM``, ``NeRF``, ``FedAvg``, ``LoRA``; not ``Adam``, ``mixup``)."""
+    return 2 <= len(name) <= 10 and " " not in name and sum(c.isupper() for c in name) >= 2
 
 
 def _evidence(mentions: list[Mention]) -> Mention:
