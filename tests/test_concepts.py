@@ -173,8 +173,22 @@ def test_a_name_and_a_generic_head_reach_the_named_entity_not_a_concept_of_their
     methods = entity("UDA methods", type_=EntityType.METHOD)
     cnn_methods = entity("CNN-based methods", type_=EntityType.METHOD)
     large = entity("large-scale transformer-based models", type_=EntityType.METHOD)
+    neural = entity("Neural", kind="named", type_=EntityType.METHOD)
+    networks = entity("Neural Networks", type_=EntityType.METHOD)
     entities = {
-        e.key: e for e in (transformer, uda, cnn, cellular, based, methods, cnn_methods, large)
+        e.key: e
+        for e in (
+            transformer,
+            uda,
+            cnn,
+            cellular,
+            based,
+            methods,
+            cnn_methods,
+            large,
+            neural,
+            networks,
+        )
     }
     links = [
         # "Transformer-based models have achieved state-of-the-art results ..."
@@ -183,31 +197,46 @@ def test_a_name_and_a_generic_head_reach_the_named_entity_not_a_concept_of_their
         # "A majority of unsupervised domain adaptation (UDA) methods ..."
         link("p3", methods, "UDA methods"),
         link("p4", methods, "UDA) methods"),
-        link("p5", transformer),
-        link("p6", large),  # its concept key is the Transformer's, with a head noun
+        *(link(p, transformer) for p in ("p5", "p14", "p15", "p16")),
+        *(link(p, uda) for p in ("p20", "p21")),
+        link("p6", large, "large-scale Transformer-based models"),  # the Transformer's key
+        link("p13", large, "large-scale transformer-based models"),  # not written as its name
         link("p7", cnn_methods, "CNN-based methods"),
         *(link(p, cnn) for p in ("p8", "p9", "p10", "p11")),
         link("p12", cellular),
+        # Neural, a name of 1 paper, is no name of the neural networks of 2.
+        link("p17", neural),
+        link("p18", networks),
+        link("p19", networks),
     ]
     linked, changed = concept_links(entities, links, {})
     assert sorted(
         (x.paper_id, x.key, x.via)
         for x in linked
-        if x.paper_id in {"p1", "p2", "p3", "p4", "p5", "p6", "p7"}
-    ) == [
-        ("p1", "transformer", ("ner", "concept", "based")),
-        ("p2", "transformer", ("ner", "concept", "based")),
-        ("p3", "domain adaptation", ("ner", "concept")),
-        ("p4", "domain adaptation", ("ner", "concept")),
-        ("p5", "transformer", ("ner",)),
-        ("p6", "large scale transformer based model", ("ner",)),
-        ("p6", "transformer", ("concept", "based")),
-        ("p7", "convolutional neural network", ("ner", "concept", "based")),
-    ]
+        if x.paper_id in {"p1", "p2", "p3", "p4", "p5", "p6", "p7", "p13", "p17", "p18"}
+    ) == sorted(
+        [
+            ("p1", "transformer", ("ner", "concept", "based")),
+            ("p2", "transformer", ("ner", "concept", "based")),
+            ("p3", "domain adaptation", ("ner", "concept")),
+            ("p4", "domain adaptation", ("ner", "concept")),
+            ("p5", "transformer", ("ner",)),
+            ("p6", "large scale transformer based model", ("ner",)),
+            ("p6", "transformer", ("concept", "based")),
+            ("p7", "convolutional neural network", ("ner", "concept", "based")),
+            (
+                "p13",
+                "large scale transformer based model",
+                ("ner",),
+            ),  # no "Transformer models" either
+            ("p17", "neural", ("ner",)),
+            ("p18", "neural network", ("ner",)),
+        ]
+    )
     assert set(changed) == {"transformer", "domain adaptation", "convolutional neural network"}
     assert changed["transformer"].formed == (
         "head noun: transformer based model",
-        "concept key of 1 phrase(s): large-scale transformer-based models",
+        "concept key of 1 phrase(s): large-scale Transformer-based models",
     )
     assert changed["domain adaptation"].formed == ("head noun: uda method",)
 

@@ -170,7 +170,8 @@ def concept_links(
             cues[key, mention.paper_id].add(mention.cue)
     links = [_with_style(link, cues.get((link.key, link.paper_id), set())) for link in links]
     named_of = _named_index(entities, links)
-    links, joined = _to_named(links, entities, named_of)
+    papers = Counter(link.key for link in links)
+    links, joined = _to_named(links, entities, named_of, papers)
     direct: defaultdict[str, set[str]] = defaultdict(set)  # key -> papers naming it
     for link in links:
         direct[link.key].add(link.paper_id)
@@ -184,15 +185,27 @@ def concept_links(
                 phrases.append((link, phrase))
     first = {phrase: _concept_key(phrase) for _, phrase in phrases}
     known = set(entities) | {found.key for found in first.values() if found}
-    reached: defaultdict[str, dict[str, list[tuple[PaperEntity, str, ConceptKey]]]]
-    reached = defaultdict(dict)  # concept key -> paper -> the links and phrases reaching it
+    keyed: list[tuple[PaperEntity, str, ConceptKey | None]] = []
+    reaching: defaultdict[str, set[str]] = defaultdict(set)  # key -> papers reaching it
     for link, phrase in phrases:
         found = first[phrase]
         if found is not None and found.shorter in known:
             found = ConceptKey(found.shorter, found.style)
-        if found is not None and (named := _named_head(found.key, named_of)):
+        keyed.append((link, phrase, found))
+        if found is not None:
+            reaching[found.key].add(link.paper_id)
+    reached: defaultdict[str, dict[str, list[tuple[PaperEntity, str, ConceptKey]]]]
+    reached = defaultdict(dict)  # concept key -> paper -> the links and phrases reaching it
+    for link, phrase, found in keyed:
+        named = _named_head(found.key, named_of) if found is not None else None
+        if named is not None and found is not None:
             if named == link.key:
                 continue  # ``Transformer-based models`` said of the Transformer itself
+            if papers[named] < len(reaching[found.key] | direct[found.key]):
+                named = None  # the name is less known than the name and a head: neural network
+            elif not _says_name(phrase, entities[named]):
+                continue  # ``transformer-based models``: the Transformer's, but not written so
+        if named is not None and found is not None:
             found = ConceptKey(named, found.style)  # ``UDA methods``: UDA, no concept
         elif found is None or _bare(found.key) == _bare(link.key) or found.key in GENERIC_KEYS:
             continue  # the entity itself, spelled with another head noun, or a generic key
@@ -239,17 +252,29 @@ def concept_links(
 
 
 def _to_named(
-    links: list[PaperEntity], entities: Mapping[str, Entity], named_of: Mapping[str, str]
+    links: list[PaperEntity],
+    entities: Mapping[str, Entity],
+    named_of: Mapping[str, str],
+    papers: Mapping[str, int],
 ) -> tuple[list[PaperEntity], dict[str, list[str]]]:
     """The links of an entity that is a named entity and a head noun (``UDA methods``,
-    ``Transformer models``) moved to the named entity; and the keys moved into each."""
+    ``Transformer models``) moved to the named entity; and the keys moved into each.
+
+    Only to a name at least as many papers use as the name and head (not ``Neural`` for
+    ``neural network``), and written as that name spells it (``UDA``, ``Transformer``; not
+    the ``DENSE`` data set for ``dense models``)."""
+    surfaces: defaultdict[str, set[str]] = defaultdict(set)
+    for link in links:
+        surfaces[link.key].update(link.surfaces)
     moved: dict[str, str] = {}
     styles: dict[str, str] = {}
-    for key in {link.key for link in links}:
+    for key in sorted(surfaces):
         entity = entities.get(key)
         if entity is not None and entity.type is not EntityType.ORGANIZATION:
             named, styles[key] = _named_style(key, named_of)
-            if named is not None:
+            if named is None or papers.get(named, 0) < papers.get(key, 0):
+                continue
+            if any(_says_name(surface, entities[named]) for surface in surfaces[key]):
                 moved[key] = named
     if not moved:
         return links, {}
@@ -268,6 +293,15 @@ def _to_named(
     for key, named in sorted(moved.items()):
         joined[named].append(key)
     return kept, dict(joined)
+
+
+def _says_name(phrase: str, entity: Entity) -> bool:
+    """Whether a phrase holds one of the entity's names as it spells it, as a word: ``UDA)
+    methods`` and ``large Transformer-based models`` do, ``dense models`` (DENSE) does not."""
+    for name in {entity.canonical, entity.name, *entity.aliases}:
+        if name and re.search(rf"(?<![\w-]){re.escape(name)}(?![^\s)-])", phrase):
+            return True
+    return False
 
 
 def _named_head(key: str, named_of: Mapping[str, str]) -> str | None:
