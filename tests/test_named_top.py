@@ -241,6 +241,17 @@ def test_the_short_form_most_papers_write_names_the_entity() -> None:
     )
     (nerf,) = [e for e in graph.entities.values() if e.key == "neural radiance field"]
     assert nerf.name == "NeRF"
+    # Nor a short form that does not spell the canonical name, however many papers write it
+    # (the Siamese Network was shown RASNet).
+    from kg.link.corpus import _entity
+
+    def one(paper: str, short: str) -> Mention:
+        return Mention(
+            paper, short, METHOD, "Neural Radiance Fields", 0, 4, GARF[1], aliases=(short,)
+        )
+
+    group = [one("a", "GARF"), one("b", "GARF"), one("c", "GARF"), one("d", "NeRF")]
+    assert _entity("neural radiance field", group, {}).name == "NeRF"
 
 
 def test_software_libraries_are_methods_not_models(full_nlp) -> None:  # type: ignore[no-untyped-def]

@@ -633,16 +633,17 @@ def _entity(key: str, group: list[Mention], canonical_of: dict[str, str]) -> Ent
         *(a for m in group for a in m.aliases),
     }
     names = {n for n in names if is_name(n)} | {canonical}  # no line break, no fragment
-    # The short form most papers write (NLI, not the TE one paper defined for textual
-    # entailment; GMM, not GM; NeRF, not the GARF one paper defined for its variant), then
-    # the most written, then the shortest: never by set order, which differs from run to run.
+    # The short form of the canonical name most papers write (NLI, not the TE one paper
+    # defined for textual entailment; GMM, not GM; NeRF, not the GARF one paper defined for
+    # its variant; Siamese Network's SN, not RASNet), then the most written, then the
+    # shortest: never by set order, which differs from run to run.
     writers: defaultdict[str, set[str]] = defaultdict(set)
     for m in group:
         for written in (m.text, *m.aliases):
             writers[written].add(m.paper_id)
     used = Counter(m.text for m in group) + Counter(a for m in group for a in m.aliases)
     acronyms = sorted(
-        (n for n in names if _short_form(n)),
+        (n for n in names if _short_form(n) and match_long_form(n, canonical.split()) is not None),
         key=lambda n: (-len(writers[n]), -used[n], len(n), n),
     )
     display = acronyms[0] if acronyms and len(canonical) > 12 else canonical
