@@ -320,3 +320,19 @@ def test_building_the_catalog_matcher_leaves_the_pipelines_vocab_alone() -> None
     assert len(fresh.vocab) < len(words)
     found = mentions(fresh, "Agents trained with Proximal Policy Optimization beat DQN.")
     assert {m.canonical for m in found} == {"Proximal Policy Optimization", "Deep Q-Network"}
+
+
+def test_new_words_get_every_lexical_attribute_the_tagger_and_catalog_read() -> None:
+    # load_nlp leaves spaCy's other lexical getters (like_num, is_stop, ...) out (#17):
+    # the attributes kg reads must still be spaCy's own, for words the vocab never saw.
+    import spacy
+
+    from kg.extract import load_nlp
+    from kg.extract.features import _SPACY_ATTRS
+
+    text = "Zqxlumo-7B beats ResNet-50 on ImageNet-1k\n\n(94.1%), see https://x.org/a ."
+    ours = load_nlp(ner=False).make_doc(text)
+    spacys = spacy.blank("en").make_doc(text)
+    assert ours.to_array(_SPACY_ATTRS).tolist() == spacys.to_array(_SPACY_ATTRS).tolist()
+    assert [t.norm_ for t in ours] == [t.norm_ for t in spacys]
+    assert any(t.like_num for t in spacys) and not any(t.like_num for t in ours)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import LOWER
+from spacy.attrs import IS_SPACE, LOWER, NORM, PREFIX, SHAPE, SUFFIX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -67,6 +67,8 @@ _NER_TYPES = {
 _MODEL_TYPES = frozenset(_NER_TYPES.values()) - {EntityType.MODEL}
 # Bump when a change alters what is extracted, so cached results are redone.
 EXTRACTOR_VERSION = "3"
+# The lexical attributes kg reads from its docs' tokens (features.py, CatalogMatcher).
+_LEX_ATTRS = frozenset([LOWER, NORM, PREFIX, SUFFIX, SHAPE, IS_SPACE])
 # Between the title and the abstract in the text a paper's doc is built from.
 _SEPARATOR = "\n\n"
 # When two candidates cover the same span, the lower rank wins.
@@ -123,6 +125,11 @@ def load_nlp(*, catalog: str | None = None, ner: bool = True) -> Language:
     (``kg/data/ner``): rules and catalog only, several times faster.
     """
     nlp = spacy.blank("en")
+    # A word the vocab has not seen gets only the lexical attributes kg reads (the
+    # tagger's features, the catalog's LOWER): spaCy's other getters (like_num, is_stop,
+    # ...) were a quarter of tokenising. A new dict: the language's own stays whole.
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in _LEX_ATTRS}
     config = {"catalog": catalog}
     if ner and NER_PATH.joinpath("meta.json").is_file():
         trained = spacy.load(str(NER_PATH))
