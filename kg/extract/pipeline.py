@@ -128,8 +128,9 @@ def load_nlp(*, catalog: str | None = None, ner: bool = True) -> Language:
     # A word the vocab has not seen gets only the lexical attributes kg reads (the
     # tagger's features, the catalog's LOWER): spaCy's other getters (like_num, is_stop,
     # ...) were a quarter of tokenising. A new dict: the language's own stays whole.
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in _LEX_ATTRS}
+    vocab: Any = nlp.vocab  # lex_attr_getters is a Cython attribute spaCy's stubs omit
+    getters = vocab.lex_attr_getters
+    vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in _LEX_ATTRS}
     config = {"catalog": catalog}
     if ner and NER_PATH.joinpath("meta.json").is_file():
         trained = spacy.load(str(NER_PATH))
