@@ -169,8 +169,8 @@ def concept_links(
         for mention in group:
             cues[key, mention.paper_id].add(mention.cue)
     links = [_with_style(link, cues.get((link.key, link.paper_id), set())) for link in links]
-    named_of = _named_index(entities, links)
     papers = Counter(link.key for link in links)
+    named_of = _named_index(entities, papers)
     links, joined = _to_named(links, entities, named_of, papers)
     direct: defaultdict[str, set[str]] = defaultdict(set)  # key -> papers naming it
     for link in links:
@@ -323,12 +323,12 @@ def _named_style(key: str, named_of: Mapping[str, str]) -> tuple[str | None, str
     return (named, style) if named is not None and named != key else (None, "")
 
 
-def _named_index(entities: Mapping[str, Entity], links: Sequence[PaperEntity]) -> dict[str, str]:
+def _named_index(entities: Mapping[str, Entity], papers: Counter[str]) -> dict[str, str]:
     """The entities a head noun may follow by each of their names without word breaks
     (:func:`_bare`): ``uda`` -> the key of (Unsupervised) Domain Adaptation. Named entities
     by every name, concepts by their acronyms (``UDA``). A name several entities answer to
-    goes to the one with at least :data:`_NAMED_SHARE` of their papers, if any."""
-    papers = Counter(link.key for link in links)
+    goes to the one with at least :data:`_NAMED_SHARE` of their papers (``papers``: the
+    papers linked to each key), if any."""
     holders: defaultdict[str, set[str]] = defaultdict(set)
     for key, entity in entities.items():
         if entity.type is EntityType.ORGANIZATION or entity.kind not in ("named", "concept"):
